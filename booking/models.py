@@ -1,0 +1,491 @@
+"""
+The booking domain: services and their instructions, the clinic's rules, bookings,
+and the outbox through which every email of the site leaves.
+
+Times are stored in UTC and shown in the clinic's zone (settings.CLINIC_TIME_ZONE).
+"""
+
+import secrets
+import string
+from datetime import date, datetime, time, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from booking.clock import clinic_zone, format_day, format_time
+
+# --- Services and instructions ------------------------------------------------
+
+
+class Service(models.Model):
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", "Consultation"
+        TREATMENT = "treatment", "Treatment"
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CONSULTATION)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences shown on the booking page."
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text="How long the appointment takes. It occupies every slot it overlaps.",
+    )
+    is_active = models.BooleanField("offered for booking", default=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+
+class Instruction(models.Model):
+    """
+    One thing the patient must do, dated relative to the appointment day.
+
+    `starts_day` and `ends_day` count calendar days in the clinic's zone from the
+    appointment day (-3 is three days before, 21 three weeks after), never hours.
+    Without `ends_day` the instruction is for a single day.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="instructions")
+    title = models.CharField(max_length=80, help_text="Short label, e.g. “No NSAIDs”.")
+    text = models.TextField(max_length=600, help_text="What the patient should do, plainly.")
+    starts_day = models.SmallIntegerField(
+        default=0,
+        validators=[MinValueValidator(-60), MaxValueValidator(60)],
+        help_text="Days relative to the appointment: -1 is the day before, 0 the day itself.",
+    )
+    ends_day = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-60), MaxValueValidator(120)],
+        help_text="Last day of a window (21 is three weeks after). Empty for a single day.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["service", "order", "starts_day", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.ends_day is not None and self.ends_day < self.starts_day:
+            raise ValidationError({"ends_day": "The window cannot end before it starts."})
+
+    def dates(self, appointment_day: date) -> tuple[date, date | None]:
+        start = appointment_day + timedelta(days=self.starts_day)
+        end = None if self.ends_day is None else appointment_day + timedelta(days=self.ends_day)
+        return start, end
+
+    def when(self, appointment_day: date) -> str:
+        """'on Monday 7 December' or 'from Saturday 5 December until Tuesday 29 December'."""
+        start, end = self.dates(appointment_day)
+        if end is None or end == start:
+            return f"on {format_day(start, appointment_day)}"
+        return (
+            f"from {format_day(start, appointment_day)} until {format_day(end, appointment_day)}"
+        )
+
+
+class Reminder(models.Model):
+    """
+    A message sent at a moment relative to the appointment, about one instruction.
+
+    The message may use {appointment} (day and time of the appointment),
+    {start} and {end} (the instruction's first and last day).
+    """
+
+    PLACEHOLDERS = ("appointment", "start", "end")
+
+    instruction = models.ForeignKey(
+        Instruction, on_delete=models.CASCADE, related_name="reminders"
+    )
+    day = models.SmallIntegerField(
+        validators=[MinValueValidator(-60), MaxValueValidator(120)],
+        help_text="Days relative to the appointment day: -3 is three days before.",
+    )
+    at = models.TimeField(default=time(9, 0), help_text="Clinic time.")
+    message = models.TextField(
+        max_length=600,
+        help_text="May use {appointment}, {start} and {end}; they are filled in per patient.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["instruction", "day", "at"]
+
+    def __str__(self) -> str:
+        return f"{self.instruction}: day {self.day:+d} at {self.at:%H:%M}"
+
+    def clean(self) -> None:
+        try:
+            self.message.format_map(dict.fromkeys(self.PLACEHOLDERS, ""))
+        except (KeyError, ValueError, IndexError, AttributeError) as error:
+            raise ValidationError(
+                {"message": "Use only {appointment}, {start} and {end} in braces."}
+            ) from error
+
+    def due_at(self, appointment_start: datetime) -> datetime:
+        zone = clinic_zone()
+        day = appointment_start.astimezone(zone).date() + timedelta(days=self.day)
+        return datetime.combine(day, self.at, tzinfo=zone)
+
+    def render(self, appointment_start: datetime) -> str:
+        local = appointment_start.astimezone(clinic_zone())
+        start, end = self.instruction.dates(local.date())
+        values = {
+            "appointment": f"{format_day(local.date())} at {format_time(local)}",
+            "start": format_day(start, local.date()),
+            "end": format_day(end or start, local.date()),
+        }
+        try:
+            return self.message.format_map(values)
+        except (KeyError, ValueError, IndexError, AttributeError):
+            # clean() stops this in the admin; a bad message must still never block mail.
+            return self.message
+
+
+# --- The clinic's rules -------------------------------------------------------
+
+
+class OpeningHoursManager(models.Manager):
+    CACHE_KEY = "booking:opening-hours-summary"
+
+    def summary(self) -> list[dict[str, str]]:
+        """Opening hours grouped into lines such as 'Monday – Friday: 9:00 am – 5:00 pm'."""
+        lines = cache.get(self.CACHE_KEY)
+        if lines is None:
+            lines = []
+            for row in self.order_by("weekday", "opens"):
+                hours = f"{format_time(row.opens)} – {format_time(row.closes)}"
+                if lines and lines[-1]["hours"] == hours and lines[-1]["last"] == row.weekday - 1:
+                    lines[-1]["last"] = row.weekday
+                else:
+                    lines.append({"first": row.weekday, "last": row.weekday, "hours": hours})
+            for line in lines:
+                first, last = (
+                    OpeningHours.Weekday(line["first"]),
+                    OpeningHours.Weekday(line["last"]),
+                )
+                line["days"] = first.label if first == last else f"{first.label} – {last.label}"
+            cache.set(self.CACHE_KEY, lines, 3600)
+        return lines
+
+
+class OpeningHours(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, "Monday"
+        TUESDAY = 1, "Tuesday"
+        WEDNESDAY = 2, "Wednesday"
+        THURSDAY = 3, "Thursday"
+        FRIDAY = 4, "Friday"
+        SATURDAY = 5, "Saturday"
+        SUNDAY = 6, "Sunday"
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    objects = OpeningHoursManager()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="opens_before_closes"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(OpeningHoursManager.CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(OpeningHoursManager.CACHE_KEY)
+        return result
+
+    def clean(self) -> None:
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+
+
+class Closure(models.Model):
+    """A day the clinic takes no appointments (holiday, training, maintenance)."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=120, blank=True, help_text="For staff; not shown.")
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.reason}".strip()
+
+
+class BookingPolicy(models.Model):
+    """
+    The clinic's booking rules: one row, edited by managers.
+
+    Its row is also the lock that serialises bookings (see availability.reserve):
+    a small clinic takes a handful of bookings an hour, so one lock costs nothing
+    and makes "never over capacity" a database guarantee.
+    """
+
+    slot_minutes = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text="Appointments start at this interval from opening time.",
+    )
+    capacity = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many patients one slot holds.",
+    )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="The earliest a patient may book, in hours from now."
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How many days ahead patients may book.",
+    )
+    remind_requested = models.BooleanField(
+        default=False,
+        help_text="Also send reminders for requests reception has not confirmed yet.",
+    )
+    consent_text = models.CharField(
+        max_length=400,
+        default=(
+            "I agree that Vinings Surgery Center stores these details to arrange my "
+            "appointment and emails me appointment details and preparation instructions."
+        ),
+    )
+    consent_version = models.CharField(
+        max_length=20, default="2026-11", help_text="Change this whenever the wording changes."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "booking rules"
+
+    def __str__(self) -> str:
+        return "Booking rules"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # a single row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "BookingPolicy":
+        policy, _ = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+# --- Bookings -----------------------------------------------------------------
+
+# No 0/O or 1/I/L: patients read references out over the phone.
+REFERENCE_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "0O1IL")
+
+
+def new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def new_access_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class BookingQuerySet(models.QuerySet):
+    def holding_a_place(self) -> "BookingQuerySet":
+        """Bookings that occupy their slot: requested or confirmed."""
+        return self.filter(status__in=Booking.HOLDS_PLACE)
+
+    def overlapping(self, start: datetime, end: datetime) -> "BookingQuerySet":
+        return self.filter(start__lt=end, end__gt=start)
+
+    def on_day(self, day: date) -> "BookingQuerySet":
+        zone = clinic_zone()
+        start = datetime.combine(day, time.min, tzinfo=zone)
+        return self.filter(start__gte=start, start__lt=start + timedelta(days=1))
+
+    def upcoming(self, now: datetime | None = None) -> "BookingQuerySet":
+        return self.filter(start__gte=now or timezone.now())
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    HOLDS_PLACE = (Status.REQUESTED, Status.CONFIRMED)
+
+    reference = models.CharField(max_length=8, unique=True, default=new_reference, editable=False)
+    access_key = models.CharField(
+        max_length=32,
+        default=new_access_key,
+        editable=False,
+        help_text="Part of the patient's signed link; replacing it revokes old links.",
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="bookings")
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.REQUESTED, db_index=True
+    )
+
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(max_length=32)
+    notes = models.TextField("patient's note", max_length=1000, blank=True)
+    consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    consent_version = models.CharField(max_length=20, blank=True, editable=False)
+
+    internal_notes = models.TextField(
+        blank=True, max_length=4000, help_text="For staff only. The patient never sees this."
+    )
+    # Calendar entries with a higher SEQUENCE replace the one already in the
+    # patient's calendar; raised on every change of time or status.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["access_key"])
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["status", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="booking_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:booking_booking_change", args=[self.pk])
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(clinic_zone())
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(clinic_zone())
+
+    @property
+    def when(self) -> str:
+        """'Tuesday 8 December 2026 at 10:00 am'."""
+        return f"{format_day(self.local_start.date())} at {format_time(self.local_start)}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.HOLDS_PLACE
+
+    def has_started(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.start
+
+    def patient_can_change(self, now: datetime | None = None) -> bool:
+        return self.holds_place and not self.has_started(now) and self.anonymised_at is None
+
+    def schedule(self) -> list[dict]:
+        """The service's instructions with this patient's dates, in order."""
+        day = self.local_start.date()
+        return [
+            {"instruction": item, "when": item.when(day), "dates": item.dates(day)}
+            for item in self.service.instructions.all()
+        ]
+
+
+class OutgoingEmail(models.Model):
+    """
+    The outbox. Every email of the site is written here in the same transaction as
+    the change that causes it, sent right after commit, and retried by `run_jobs`
+    while the mail server is away. The row stays as the record of what was sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, will retry"
+        GAVE_UP = "gave_up", "Gave up"
+
+    class Kind(models.TextChoices):
+        REQUEST_RECEIVED = "request_received", "Request received"
+        CONFIRMED = "confirmed", "Confirmed"
+        RESCHEDULED = "rescheduled", "New time"
+        CANCELLED = "cancelled", "Cancelled"
+        INSTRUCTIONS = "instructions", "Instructions (resent)"
+        REMINDER = "reminder", "Reminder"
+        RECEPTION_NEW = "reception_new", "To reception: new request"
+        RECEPTION_CHANGE = "reception_change", "To reception: patient changed booking"
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
+    )
+    kind = models.CharField(max_length=30, choices=Kind)
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    # The appointment time a reminder was for: a rescheduled booking gets its
+    # reminders again for the new time, and never twice for the same one.
+    appointment_start = models.DateTimeField(null=True, blank=True)
+
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    ics = models.TextField(blank=True)
+
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "email"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "reminder", "appointment_start"],
+                condition=Q(reminder__isnull=False),
+                name="one_email_per_reminder_and_appointment_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"

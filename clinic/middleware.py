@@ -1,0 +1,52 @@
+"""Site-wide middleware: request ids, the headers Django does not set, staff sessions."""
+
+import re
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+
+from clinic.logging import request_id_var
+
+# A proxy's id is reused only when it looks like one; anything else could smuggle
+# text (or personal data) into every log line.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _SAFE_REQUEST_ID.match(incoming) else secrets.token_hex(8)
+        token = request_id_var.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for, plus the absolute limit on staff sessions."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.setdefault("auth_started_at", int(time.time()))
+            limit = settings.STAFF_SESSION_ABSOLUTE_HOURS * 3600
+            if time.time() - started > limit:
+                # Idle expiry alone would let a busy desk stay logged in forever.
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        return response

@@ -1,0 +1,17 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class PublicPagesSitemap(Sitemap):
+    """The public pages a search engine should know; nothing personal, nothing staff."""
+
+    protocol = "https"
+
+    def items(self) -> list[str]:
+        return ["home", "faq:index", "booking:book", "contact", "privacy"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PublicPagesSitemap}

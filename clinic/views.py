@@ -1,0 +1,89 @@
+"""Site-wide pages: home, contact, privacy notice, health check, error pages."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+def home(request):
+    from booking.models import Service
+
+    services = Service.objects.filter(is_active=True).order_by("order", "name")
+    return render(request, "clinic/home.html", {"services": services})
+
+
+@require_GET
+def contact(request):
+    return render(request, "clinic/contact.html")
+
+
+@require_GET
+def privacy(request):
+    retention_years = settings.BOOKING_RETENTION_DAYS // 365
+    return render(
+        request,
+        "clinic/privacy.html",
+        {
+            "retention_days": settings.BOOKING_RETENTION_DAYS,
+            "retention_years": retention_years,
+        },
+    )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_URL}",
+        "Disallow: /book/manage/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@cache_control(no_store=True)
+def healthz(request):
+    """Whether the database and cache answer; nothing else (no versions, no counts)."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ok", logged below
+        logger.exception("healthz database check failed")
+        checks["database"] = "error"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error"
+    except Exception:  # noqa: BLE001
+        logger.exception("healthz cache check failed")
+        checks["cache"] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: whatever broke may be what they need.
+    return HttpResponse(
+        loader.get_template("500.html").render({"clinic": settings.CLINIC}), status=500
+    )
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,64 @@
+"""The settings refuse to run unsafely, and read the environment strictly."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_check(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = run_check(DJANGO_DEBUG="false")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_it_starts_with_a_secret_key_when_debug_is_off():
+    result = run_check(DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 60)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_rejects_a_boolean_it_cannot_read():
+    result = run_check(DJANGO_DEBUG="maybe")
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def test_it_rejects_an_unknown_time_zone():
+    result = run_check(DJANGO_DEBUG="true", CLINIC_TIME_ZONE="Mars/Olympus")
+
+    assert result.returncode != 0
+    assert "not a known time zone" in result.stderr
+
+
+def test_it_sends_mail_by_smtp_when_a_host_is_set():
+    code = (
+        "import django;django.setup();from django.conf import settings;"
+        "print(settings.MAILERS['default']['BACKEND'], settings.MAILERS['default']['OPTIONS']['host'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(
+        DJANGO_DEBUG="true", EMAIL_HOST="smtp.example.org", DJANGO_SETTINGS_MODULE="clinic.settings"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org"]

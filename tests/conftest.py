@@ -1,0 +1,85 @@
+"""
+Shared fixtures and builders. The actors: a patient (no account), a receptionist,
+an FAQ editor, a manager and a superuser; a stranger is anyone else.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+
+from booking.clock import clinic_zone
+from booking.models import Booking, Service
+
+# A Wednesday well inside the booking horizon from NOW below.
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=clinic_zone())
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # The locmem cache outlives a test's database transaction.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def now():
+    """Freeze the clock at NOW (Tuesday 1 December 2026, noon, clinic time)."""
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
+@pytest.fixture
+def treatment(db) -> Service:
+    return Service.objects.get(slug="exosome-treatment")
+
+
+@pytest.fixture
+def consultation(db) -> Service:
+    return Service.objects.get(slug="consultation")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware datetime at clinic time."""
+    return datetime.combine(day, time(hour, minute), tzinfo=clinic_zone())
+
+
+def make_booking(**overrides) -> Booking:
+    """A requested consultation on Tuesday 8 December 2026 at 10:00, clinic time."""
+    service = overrides.pop("service", None) or Service.objects.get(slug="consultation")
+    start = overrides.pop("start", at(date(2026, 12, 8), 10))
+    fields = {
+        "name": "Pat Example",
+        "email": "pat@example.com",
+        "phone": "+1 404 555 0100",
+        "consent_version": "2026-11",
+    }
+    fields.update(overrides)
+    return Booking.objects.create(
+        service=service,
+        start=start,
+        end=start + timedelta(minutes=service.duration_minutes),
+        **fields,
+    )
+
+
+def make_staff(username: str, *groups: str, superuser: bool = False) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="correct horse battery staple",
+        email=f"{username}@viningssurgery.example",
+        is_staff=True,
+        is_superuser=superuser,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return make_staff("boss", superuser=True)
