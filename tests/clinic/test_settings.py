@@ -62,3 +62,17 @@ def test_it_sends_mail_by_smtp_when_a_host_is_set():
     )
 
     assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org"]
+
+
+def test_every_environment_variable_is_documented():
+    import re
+
+    settings_source = (ROOT / "clinic" / "settings.py").read_text()
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z0-9_]+)"', settings_source))
+    read.discard("DJANGO_TESTING")  # set by the test configuration only
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / ".env.example").read_text()
+
+    assert read, "no variables found: the pattern is out of date"
+    assert sorted(v for v in read if f"`{v}`" not in readme) == []
+    assert sorted(v for v in read if f"\n{v}=" not in example) == []
