@@ -78,7 +78,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.apps.ClinicAdminConfig",  # Django's admin with our site (2FA, branding)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

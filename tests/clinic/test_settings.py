@@ -8,11 +8,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_check(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-production-like-secret-" + "q" * 20,
+    "DJANGO_ALLOWED_HOSTS": "www.example.org",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://www.example.org",
+}
+
+
+def run_check(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`manage.py check` in a fresh interpreter with only `env` of our variables set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
     clean.update(env)
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
         env=clean,
         capture_output=True,
@@ -55,13 +64,23 @@ def test_it_sends_mail_by_smtp_when_a_host_is_set():
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.update(
-        DJANGO_DEBUG="true", EMAIL_HOST="smtp.example.org", DJANGO_SETTINGS_MODULE="clinic.settings"
+        DJANGO_DEBUG="true",
+        EMAIL_HOST="smtp.example.org",
+        DJANGO_SETTINGS_MODULE="clinic.settings",
     )
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
-    assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org"]
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+    ]
 
 
 def test_every_environment_variable_is_documented():
@@ -76,3 +95,19 @@ def test_every_environment_variable_is_documented():
     assert read, "no variables found: the pattern is out of date"
     assert sorted(v for v in read if f"`{v}`" not in readme) == []
     assert sorted(v for v in read if f"\n{v}=" not in example) == []
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_check(
+        "--deploy", "--fail-level", "WARNING", **PRODUCTION, EMAIL_HOST="smtp.example.org"
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_console_mail_fails_the_deployment_checklist():
+    """Mail printed to a console in production would silently lose every email."""
+    result = run_check("--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "mail.E001" in result.stdout + result.stderr

@@ -39,9 +39,10 @@ def test_csp_allows_only_our_own_origin_and_no_inline_script(page):
 
 def test_it_sets_the_other_protective_headers(page):
     assert page["X-Content-Type-Options"] == "nosniff"
-    assert page["Referrer-Policy"] == "strict-origin-when-cross-origin" or page[
-        "Referrer-Policy"
-    ] == "no-referrer"
+    assert (
+        page["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        or page["Referrer-Policy"] == "no-referrer"
+    )
     assert page["X-Frame-Options"] == "DENY"
     assert page["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "camera=()" in page["Permissions-Policy"]
