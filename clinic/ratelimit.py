@@ -1,0 +1,126 @@
+"""
+Rate limits for the public forms, per client address and per email address.
+
+With REDIS_URL set the counters live in Redis (shared by every web process, a fixed
+window per key); otherwise in the database as token buckets. Either way keys are
+HMACs of the identity, so the limiter stores no address or email in the clear.
+"""
+
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from clinic.models import RateLimitBucket
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    requests: int
+    seconds: int
+
+
+# A patient books once, perhaps corrects a typo or two; a family may share an address.
+# Twenty tries an hour from one address and five bookings an hour for one email stop a
+# script without ever meeting a real patient.
+BOOKING_PER_ADDRESS = Limit("book-address", 20, 3600)
+BOOKING_PER_EMAIL = Limit("book-email", 5, 3600)
+SELF_SERVICE_PER_ADDRESS = Limit("manage-address", 20, 3600)
+
+
+def hashed_key(limit: Limit, identity: str) -> str:
+    return salted_hmac(
+        "clinic.ratelimit", f"{limit.scope}:{identity}", algorithm="sha256"
+    ).hexdigest()
+
+
+def client_address(request) -> str:
+    if settings.AXES_IPWARE_META_PRECEDENCE_ORDER[0] == "HTTP_X_FORWARDED_FOR":
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _take_from_redis(key: str, limit: Limit) -> bool:
+    cache.add(key, 0, timeout=limit.seconds)
+    try:
+        return cache.incr(key) <= limit.requests
+    except ValueError:  # expired between add and incr: start a new window
+        cache.set(key, 1, timeout=limit.seconds)
+        return True
+
+
+def _take_from_database(key: str, limit: Limit) -> bool:
+    now = timezone.now()
+    refill_per_second = limit.requests / limit.seconds
+    with transaction.atomic():
+        bucket, created = RateLimitBucket.objects.select_for_update().get_or_create(
+            key=key, defaults={"tokens": limit.requests, "updated_at": now}
+        )
+        elapsed = (now - bucket.updated_at).total_seconds()
+        tokens = min(limit.requests, bucket.tokens + max(elapsed, 0) * refill_per_second)
+        allowed = tokens >= 1
+        bucket.tokens = tokens - 1 if allowed else tokens
+        bucket.updated_at = now
+        bucket.save(update_fields=["tokens", "updated_at"])
+    return allowed
+
+
+def take(limit: Limit, identity: str) -> bool:
+    """Spend one request of `identity` under `limit`; False when none is left."""
+    if not identity:
+        return True
+    key = hashed_key(limit, identity)
+    if settings.REDIS_URL:
+        return _take_from_redis(f"ratelimit:{key}", limit)
+    return _take_from_database(key, limit)
+
+
+def purge_stale_buckets(older_than: timedelta = timedelta(days=1)) -> int:
+    """Buckets untouched for a day are full again; deleting them loses nothing."""
+    deleted, _ = RateLimitBucket.objects.filter(
+        updated_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
+
+
+def too_many_requests(request):
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "600"
+    return response
+
+
+def limit_posts(*limits: Limit, email_field: str | None = None, email_limit: Limit | None = None):
+    """
+    Decorate a view so that its POSTs count against `limits` per client address and,
+    when `email_field` is given, against `email_limit` per submitted email address.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method == "POST":
+                address = client_address(request)
+                allowed = all(take(limit, address) for limit in limits)
+                if allowed and email_field and email_limit:
+                    email = request.POST.get(email_field, "").strip().lower()[:254]
+                    allowed = take(email_limit, email)
+                if not allowed:
+                    logger.warning("rate limit reached view=%s", view.__name__)
+                    return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
