@@ -17,56 +17,21 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from server import (  # noqa: E402 - after the path line above
+    DEFAULT_DATABASE,
+    PYTHON,
+    ROOT,
+    gunicorn,
+    manage,
+    recreate_database,
+    server_env,
+)
+
 PAGES = [("/faq/", "FAQ"), ("/", "home"), ("/book/", "booking")]
-
-
-def server_env(database_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench-only-secret-" + "x" * 40,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=database_url,
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT="2599",  # nothing listens: mail stays queued, pages do not care
-    )
-    return env
-
-
-def ensure_database(database_url: str) -> None:
-    import psycopg2
-
-    name = database_url.rsplit("/", 1)[1]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    connection = psycopg2.connect(admin_url)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def wait_until_up(base: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1):  # noqa: S310 - 127.0.0.1
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer on " + base)
 
 
 def requests_per_second(url: str, seconds: int, connections: int) -> float:
@@ -127,9 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vinings_bench"
-        ),
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE),
     )
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
@@ -140,28 +103,10 @@ def main() -> None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     env = server_env(args.database_url)
-    ensure_database(args.database_url)
+    recreate_database(args.database_url, drop=False)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
-    base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "clinic.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        wait_until_up(base)
+    with gunicorn(env, args.port, args.workers) as base:
         body, headers = fetch(base + "/")
         html_home = (
             gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
@@ -184,9 +129,6 @@ def main() -> None:
                 f"{size['html']:>7} {size['css']:>7} {size['js']:>6} {size['total']:>7}  {size['asset_cache']}"
             )
         print("sizes are compressed bytes on the wire for a first visit")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":
