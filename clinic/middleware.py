@@ -3,10 +3,12 @@
 import re
 import secrets
 import time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from clinic.logging import request_id_var
 
@@ -29,6 +31,21 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """Show every time, in pages and the admin alike, in the clinic's zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
+
+    def __call__(self, request):
+        timezone.activate(self.zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class SecurityHeadersMiddleware:

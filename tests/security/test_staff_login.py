@@ -152,3 +152,26 @@ def test_staff_sessions_end_at_the_absolute_limit(client, settings):
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_account_editor_cannot_change_or_delete_a_superuser(client):
+    from django.contrib.auth.models import Permission
+
+    editor = make_staff("manager")
+    editor.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_user", "change_user", "delete_user"])
+    )
+    boss = make_staff("boss", superuser=True)
+    client.force_login(editor)
+
+    deleted = client.post(reverse("admin:auth_user_delete", args=[boss.pk]), {"post": "yes"})
+    changed = client.post(
+        reverse("admin:auth_user_change", args=[boss.pk]),
+        {"username": "renamed", "date_joined_0": "2026-11-25", "date_joined_1": "10:00:00"},
+    )
+
+    assert deleted.status_code == 403
+    assert changed.status_code == 403
+    boss.refresh_from_db()
+    assert boss.username == "boss"
