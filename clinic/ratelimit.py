@@ -8,12 +8,14 @@ HMACs of the identity, so the limiter stores no address or email in the clear.
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -101,16 +103,22 @@ def too_many_requests(request):
     return response
 
 
-def limit_posts(*limits: Limit, email_field: str | None = None, email_limit: Limit | None = None):
+def limit_posts(
+    *limits: Limit,
+    email_field: str | None = None,
+    email_limit: Limit | None = None,
+    unless: Callable[[HttpRequest], bool] | None = None,
+):
     """
     Decorate a view so that its POSTs count against `limits` per client address and,
     when `email_field` is given, against `email_limit` per submitted email address.
+    POSTs for which `unless(request)` is true are not counted.
     """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method == "POST":
+            if request.method == "POST" and not (unless and unless(request)):
                 address = client_address(request)
                 allowed = all(take(limit, address) for limit in limits)
                 if allowed and email_field and email_limit:

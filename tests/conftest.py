@@ -43,6 +43,21 @@ def consultation(db) -> Service:
     return Service.objects.get(slug="consultation")
 
 
+# What a patient posts to /book/ for a consultation on Tuesday 8 December 2026, 10:00.
+VALID_BOOKING_POST = {
+    "service": "consultation",
+    "date": "2026-12-08",
+    "time": "10:00",
+    "name": "Pat Example",
+    "email": "pat@example.com",
+    "phone": "+1 404 555 0100",
+    "notes": "",
+    "consent": "on",
+    "consent_version": "2026-11",
+    "website": "",
+}
+
+
 def at(day: date, hour: int, minute: int = 0) -> datetime:
     """An aware datetime at clinic time."""
     return datetime.combine(day, time(hour, minute), tzinfo=clinic_zone())

@@ -52,11 +52,14 @@ def browser(chromium_path):
 @pytest.fixture
 def page(browser, live_server):
     """A fresh page at 1280 px that records console errors (CSP violations among them)."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.console_errors = []
     page.on(
-        "console", lambda message: message.type == "error" and page.console_errors.append(message.text)
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
     )
     page.other_hosts = []
 

@@ -126,3 +126,67 @@ def test_the_email_limit_applies_across_addresses():
     ]
 
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_booking_form_answers_429_after_too_many_tries_from_one_address(client, settings):
+    from clinic.ratelimit import BOOKING_PER_ADDRESS
+
+    statuses = [
+        client.post("/book/", {"service": "consultation"}, REMOTE_ADDR="203.0.113.9").status_code
+        for _ in range(BOOKING_PER_ADDRESS.requests + 1)
+    ]
+
+    assert set(statuses[:-1]) == {200}  # the form again, with its errors
+    assert statuses[-1] == 429
+    assert (
+        "Please try again later"
+        in client.post("/book/", REMOTE_ADDR="203.0.113.9").content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_asking_for_other_times_without_javascript_is_not_counted(client):
+    from clinic.ratelimit import BOOKING_PER_ADDRESS
+
+    statuses = {
+        client.post(
+            "/book/", {"service": "consultation", "show_times": "1"}, REMOTE_ADDR="203.0.113.9"
+        ).status_code
+        for _ in range(BOOKING_PER_ADDRESS.requests + 2)
+    }
+
+    assert statuses == {200}
+
+
+@pytest.mark.django_db
+def test_one_email_cannot_be_used_for_many_bookings_from_many_addresses(client):
+    from clinic.ratelimit import BOOKING_PER_EMAIL
+
+    statuses = [
+        client.post(
+            "/book/", {"email": "pat@example.com"}, REMOTE_ADDR=f"198.51.100.{i}"
+        ).status_code
+        for i in range(BOOKING_PER_EMAIL.requests + 1)
+    ]
+
+    assert statuses[-1] == 429
+    assert set(statuses[:-1]) == {200}
+
+
+@pytest.mark.django_db
+def test_self_service_changes_are_limited_per_address(client):
+    from booking.links import make_token
+    from clinic.ratelimit import SELF_SERVICE_PER_ADDRESS
+    from tests.conftest import make_booking
+
+    token = make_token(make_booking())
+    url = f"/book/manage/{token}/move/"
+
+    statuses = [
+        client.post(url, {}, REMOTE_ADDR="203.0.113.9").status_code
+        for _ in range(SELF_SERVICE_PER_ADDRESS.requests + 1)
+    ]
+
+    assert statuses[-1] == 429
+    assert 429 not in statuses[:-1]

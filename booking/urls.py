@@ -1,0 +1,16 @@
+from django.urls import path
+
+from booking import views
+
+app_name = "booking"
+
+urlpatterns = [
+    path("", views.book, name="book"),
+    path("times/", views.slots, name="slots"),
+    path("done/", views.done, name="done"),
+    path("manage/<str:token>/", views.manage, name="manage"),
+    path("manage/<str:token>/times/", views.manage_slots, name="manage_slots"),
+    path("manage/<str:token>/move/", views.move, name="move"),
+    path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("manage/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
+]

@@ -1,0 +1,311 @@
+"""
+The patient's booking pages: request a time (/book/), the confirmation page, and
+self-service through the signed link in every email (/book/manage/<token>/).
+
+No page here is cached anywhere (never_cache): they hold a patient's details or
+times that change by the minute. No URL carries personal data: the confirmation
+page finds the new booking through the session, the manage pages through a
+signed token that names nothing but the booking.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from booking import calendar as booking_calendar
+from booking import links, workflow
+from booking.availability import SlotUnavailable
+from booking.forms import BookingForm, Calendar, MoveForm, build_picker, parse_day, picker_choice
+from booking.models import Booking, BookingPolicy, Service
+from clinic.ratelimit import (
+    BOOKING_PER_ADDRESS,
+    BOOKING_PER_EMAIL,
+    SELF_SERVICE_PER_ADDRESS,
+    limit_posts,
+)
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "last_booking"
+# Buttons that only ask for other times (the no-JavaScript path): the page is
+# shown again with what the patient typed, without checking or storing anything.
+PICKER_ACTIONS = ("show_times", "pick_date")
+
+PATIENT_FIELDS = ("name", "email", "phone", "notes")
+
+
+def _wants_picker_only(request: HttpRequest) -> bool:
+    return any(action in request.POST for action in PICKER_ACTIONS)
+
+
+def _active_services() -> list[Service]:
+    return list(Service.objects.filter(is_active=True))
+
+
+def _typed(data, names) -> dict[str, str]:
+    """What the patient typed, to show again in an unbound form (no errors shown)."""
+    values = {name: data.get(name, "") for name in names if data.get(name)}
+    if "pick_date" in data and data.get("pick_date"):
+        values["date"] = data["pick_date"]
+    return values
+
+
+# --- Request an appointment ----------------------------------------------------
+
+
+@never_cache
+@sensitive_post_parameters(*PATIENT_FIELDS)
+@require_http_methods(["GET", "POST"])
+# Asking for other times (no JavaScript) is not a booking attempt and is not counted.
+@limit_posts(
+    BOOKING_PER_ADDRESS,
+    email_field="email",
+    email_limit=BOOKING_PER_EMAIL,
+    unless=_wants_picker_only,
+)
+def book(request: HttpRequest) -> HttpResponse:
+    policy = BookingPolicy.current()
+    calendar = Calendar.load(policy, timezone.now())
+    services = _active_services()
+    form_kwargs = {"calendar": calendar, "services": services}
+
+    if request.method == "POST" and not _wants_picker_only(request):
+        form = BookingForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            try:
+                booking = workflow.request(
+                    form.cleaned_data["service"],
+                    form.cleaned_data["start"],
+                    consent_version=policy.consent_version,
+                    now=calendar.now,
+                    **form.patient_details(),
+                )
+            except SlotUnavailable as error:
+                # Most often SlotTaken: someone else took the last place between
+                # the form's check and the lock in availability.reserve.
+                form.add_error("time", str(error))
+            else:
+                logger.info("booking requested reference=%s", booking.reference)
+                request.session[SESSION_KEY] = booking.pk
+                return redirect("booking:done")
+        elif form.caught_by_honeypot:
+            logger.info("booking request refused by the honeypot")
+        data = request.POST
+    else:
+        data = request.POST if request.method == "POST" else request.GET
+        initial = _typed(data, ("service", "date", "time", "consent", *PATIENT_FIELDS))
+        form = BookingForm(initial=initial, **form_kwargs)
+
+    service, day = picker_choice(data, services)
+    if service is None and "service" not in data and services:
+        service = services[0]
+    picker = build_picker(service, day, calendar)
+    if not form.is_bound:
+        form.initial.setdefault("service", service.slug if service else None)
+        form.initial["date"] = picker.day.isoformat() if picker.day else data.get("date", "")
+    return render(
+        request,
+        "booking/book.html",
+        {
+            "form": form,
+            "picker": picker,
+            "policy": policy,
+            "services": services,
+            "selected_time": data.get("time", ""),
+        },
+    )
+
+
+@never_cache
+@require_GET
+def slots(request: HttpRequest) -> HttpResponse:
+    """The 'Day and time' picker as an HTML fragment, for booking.js."""
+    calendar = Calendar.load(BookingPolicy.current(), timezone.now())
+    service, day = picker_choice(request.GET, _active_services())
+    picker = build_picker(service, day, calendar)
+    response = render(
+        request,
+        "booking/includes/time_picker.html",
+        {"picker": picker, "selected_time": request.GET.get("time", "")},
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_GET
+def done(request: HttpRequest) -> HttpResponse:
+    """What was requested and what happens next, for the browser that asked."""
+    pk = request.session.get(SESSION_KEY)
+    booking = (
+        Booking.objects.select_related("service")
+        .prefetch_related("service__instructions")
+        .filter(pk=pk, anonymised_at__isnull=True)
+        .first()
+        if isinstance(pk, int)
+        else None
+    )
+    if booking is None:
+        return redirect("booking:book")
+    return render(
+        request,
+        "booking/done.html",
+        {"booking": booking, "manage_path": links.manage_path(booking)},
+    )
+
+
+# --- Self-service through the signed link ---------------------------------------
+
+
+def token_page(view: Callable) -> Callable:
+    """
+    Resolve the signed token to its booking, or answer with the 'link not valid'
+    page (404) and change nothing.
+
+    Every answer keeps the token to itself: no Referer to other sites, no cache,
+    no search engine index.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        booking = links.booking_from_token(token)
+        if booking is None:
+            logger.info("booking link refused (forged, altered or revoked)")
+            response = render(request, "booking/link_invalid.html", status=404)
+        else:
+            response = view(request, booking, token, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return never_cache(wrapper)
+
+
+def _manage_page(
+    request: HttpRequest,
+    booking: Booking,
+    token: str,
+    *,
+    form: MoveForm | None = None,
+    data=None,
+    status: int = 200,
+) -> HttpResponse:
+    now = timezone.now()
+    context = {"booking": booking, "token": token, "can_change": booking.patient_can_change(now)}
+    if context["can_change"]:
+        calendar = Calendar.load(BookingPolicy.current(), now)
+        data = data if data is not None else request.GET
+        day = parse_day(data.get("pick_date")) or parse_day(data.get("date"))
+        if day is None and calendar.first_day <= booking.local_start.date() <= calendar.last_day:
+            # Open on the appointment's own day: the times around it first.
+            day = booking.local_start.date()
+        picker = build_picker(booking.service, day, calendar, exclude=booking)
+        if form is None:
+            form = MoveForm(
+                initial={"date": picker.day.isoformat() if picker.day else data.get("date", "")},
+                calendar=calendar,
+                booking=booking,
+            )
+        context.update(form=form, picker=picker, selected_time=data.get("time", ""))
+    return render(request, "booking/manage.html", context, status=status)
+
+
+@require_GET
+@token_page
+def manage(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
+    """
+    The patient's booking. Opening it changes nothing: mail scanners follow links
+    in emails, so every change is a POST from this page.
+    """
+    return _manage_page(request, booking, token)
+
+
+@require_GET
+@token_page
+def manage_slots(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
+    """The picker for moving this booking, as an HTML fragment for booking.js."""
+    if not booking.patient_can_change():
+        return HttpResponse(status=409)
+    calendar = Calendar.load(BookingPolicy.current(), timezone.now())
+    day = parse_day(request.GET.get("date"))
+    picker = build_picker(booking.service, day, calendar, exclude=booking)
+    return render(
+        request,
+        "booking/includes/time_picker.html",
+        {"picker": picker, "selected_time": request.GET.get("time", "")},
+    )
+
+
+def _refuse_change(request: HttpRequest, token: str) -> HttpResponse:
+    messages.error(
+        request,
+        "This appointment can no longer be changed online. Please call us if you need to.",
+    )
+    return redirect("booking:manage", token=token)
+
+
+@require_POST
+@limit_posts(SELF_SERVICE_PER_ADDRESS)
+@token_page
+def move(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
+    if not booking.patient_can_change():
+        return _refuse_change(request, token)
+    if _wants_picker_only(request):
+        return _manage_page(request, booking, token, data=request.POST)
+    calendar = Calendar.load(BookingPolicy.current(), timezone.now())
+    form = MoveForm(request.POST, calendar=calendar, booking=booking)
+    if form.is_valid():
+        try:
+            workflow.reschedule(
+                booking, form.cleaned_data["start"], by_patient=True, now=calendar.now
+            )
+        except (SlotUnavailable, workflow.TransitionNotAllowed) as error:
+            form.add_error("time", str(error))
+            booking.refresh_from_db()
+        else:
+            logger.info("booking moved by patient reference=%s", booking.reference)
+            messages.success(
+                request,
+                f"Your appointment is now on {booking.when}. We have emailed you the new time.",
+            )
+            return redirect("booking:manage", token=token)
+    return _manage_page(request, booking, token, form=form, data=request.POST)
+
+
+@require_http_methods(["GET", "POST"])
+@limit_posts(SELF_SERVICE_PER_ADDRESS)
+@token_page
+def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
+    """GET asks 'are you sure?' and changes nothing; POST cancels."""
+    if not booking.patient_can_change():
+        return _refuse_change(request, token)
+    if request.method == "GET":
+        return render(request, "booking/cancel.html", {"booking": booking, "token": token})
+    try:
+        workflow.cancel(booking, by_patient=True)
+    except workflow.TransitionNotAllowed:
+        return _refuse_change(request, token)
+    logger.info("booking cancelled by patient reference=%s", booking.reference)
+    messages.success(request, "Your appointment has been cancelled. We have let reception know.")
+    return redirect("booking:manage", token=token)
+
+
+@require_GET
+@token_page
+def calendar_file(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
+    """The appointment and its instructions as a .ics file, for the patient's calendar."""
+    response = HttpResponse(
+        booking_calendar.booking_ics(booking), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="vinings-appointment-{booking.reference}.ics"'
+    )
+    return response

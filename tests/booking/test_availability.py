@@ -1,0 +1,199 @@
+"""Which times are free: hours, notice, horizon, closures, capacity, durations, DST."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+
+from booking.availability import SlotUnavailable, bookable_days, check_slot, free_slots
+from booking.forms import Calendar, build_picker
+from booking.models import BookingPolicy, Closure
+from tests.conftest import at, make_booking
+
+
+def starts(slots) -> list[str]:
+    return [slot.value for slot in slots]
+
+
+def set_policy(**values) -> BookingPolicy:
+    policy = BookingPolicy.current()
+    for name, value in values.items():
+        setattr(policy, name, value)
+    policy.save()
+    return policy
+
+
+@pytest.mark.django_db
+class TestOpeningHours:
+    def test_a_consultation_runs_from_opening_to_half_an_hour_before_closing(
+        self, now, consultation
+    ):
+        slots = free_slots(consultation, date(2026, 12, 8))
+        assert starts(slots)[0] == "09:00"
+        assert starts(slots)[-1] == "16:30"
+        assert len(slots) == 16
+
+    def test_a_treatment_must_end_by_closing_time(self, now, treatment):
+        assert starts(free_slots(treatment, date(2026, 12, 8)))[-1] == "16:00"
+
+    def test_there_are_no_times_at_the_weekend(self, now, consultation):
+        assert free_slots(consultation, date(2026, 12, 5)) == []
+        assert free_slots(consultation, date(2026, 12, 6)) == []
+
+    def test_the_slot_interval_comes_from_the_policy(self, now, consultation):
+        set_policy(slot_minutes=60)
+        assert starts(free_slots(consultation, date(2026, 12, 8)))[:3] == [
+            "09:00",
+            "10:00",
+            "11:00",
+        ]
+
+
+@pytest.mark.django_db
+class TestNoticeAndHorizon:
+    def test_the_first_day_needs_24_hours_notice(self, now, consultation):
+        # Noon on Tuesday + 24 h: Wednesday from noon.
+        assert starts(free_slots(consultation, date(2026, 12, 2)))[0] == "12:00"
+        assert free_slots(consultation, date(2026, 12, 1)) == []
+
+    def test_a_time_inside_the_notice_is_refused_with_a_reason(self, now, consultation):
+        with pytest.raises(SlotUnavailable, match="24 hours' notice"):
+            check_slot(consultation, at(date(2026, 12, 2), 11, 30))
+
+    def test_the_horizon_is_60_days(self, now, consultation):
+        first, last = bookable_days(BookingPolicy.current())
+        assert (first, last) == (date(2026, 12, 2), date(2027, 1, 30))
+        assert free_slots(consultation, date(2027, 1, 29))
+        assert free_slots(consultation, date(2027, 2, 1)) == []
+
+    def test_a_longer_notice_from_the_policy_moves_the_first_time(self, now, consultation):
+        set_policy(min_notice_hours=48)
+        assert free_slots(consultation, date(2026, 12, 2)) == []
+        assert starts(free_slots(consultation, date(2026, 12, 3)))[0] == "12:00"
+
+
+@pytest.mark.django_db
+class TestClosures:
+    def test_a_closure_day_has_no_times(self, now, consultation):
+        Closure.objects.create(date=date(2026, 12, 24), reason="Holiday")
+        assert free_slots(consultation, date(2026, 12, 24)) == []
+        assert free_slots(consultation, date(2026, 12, 23))
+
+    def test_a_closure_is_refused_with_a_reason(self, now, consultation):
+        Closure.objects.create(date=date(2026, 12, 24))
+        with pytest.raises(SlotUnavailable, match="closed that day"):
+            check_slot(consultation, at(date(2026, 12, 24), 10))
+
+
+@pytest.mark.django_db
+class TestCapacity:
+    def test_a_booked_slot_is_gone_at_capacity_one(self, now, consultation):
+        make_booking(start=at(date(2026, 12, 8), 10))
+        assert "10:00" not in starts(free_slots(consultation, date(2026, 12, 8)))
+
+    def test_a_cancelled_booking_frees_its_slot(self, now, consultation):
+        make_booking(start=at(date(2026, 12, 8), 10), status="cancelled")
+        assert "10:00" in starts(free_slots(consultation, date(2026, 12, 8)))
+
+    def test_capacity_two_keeps_one_place_after_one_booking(self, now, consultation):
+        set_policy(capacity=2)
+        make_booking(start=at(date(2026, 12, 8), 10))
+        slot = next(s for s in free_slots(consultation, date(2026, 12, 8)) if s.value == "10:00")
+        assert slot.places_left == 1
+
+    def test_capacity_two_is_full_after_two_bookings(self, now, consultation):
+        set_policy(capacity=2)
+        make_booking(start=at(date(2026, 12, 8), 10))
+        make_booking(start=at(date(2026, 12, 8), 10), email="second@example.com")
+        assert "10:00" not in starts(free_slots(consultation, date(2026, 12, 8)))
+
+    def test_a_treatment_blocks_both_half_hours_it_covers(self, now, consultation, treatment):
+        make_booking(service=treatment, start=at(date(2026, 12, 8), 10))
+        free = starts(free_slots(consultation, date(2026, 12, 8)))
+        assert "10:00" not in free
+        assert "10:30" not in free
+        assert "09:30" in free
+        assert "11:00" in free
+
+    def test_a_consultation_blocks_the_treatments_that_would_overlap(
+        self, now, consultation, treatment
+    ):
+        make_booking(start=at(date(2026, 12, 8), 10, 30))
+        free = starts(free_slots(treatment, date(2026, 12, 8)))
+        assert "10:00" not in free
+        assert "10:30" not in free
+        assert "09:30" in free
+        assert "11:00" in free
+
+    def test_the_booking_being_moved_is_left_out(self, now, treatment):
+        own = make_booking(service=treatment, start=at(date(2026, 12, 8), 10))
+        assert "10:30" in starts(free_slots(treatment, date(2026, 12, 8), exclude=own))
+
+
+class TestDaylightSaving:
+    """09:00 stays 09:00 on the clinic's clock; the UTC offset changes."""
+
+    @pytest.mark.django_db
+    def test_after_dst_ends_nine_am_is_14_utc(self, now, consultation):
+        # DST ended on Sunday 1 November 2026: December is EST, UTC-5.
+        first = free_slots(consultation, date(2026, 12, 8))[0]
+        assert first.start.astimezone(UTC) == datetime(2026, 12, 8, 14, 0, tzinfo=UTC)
+
+    @pytest.mark.django_db
+    def test_across_the_spring_change_nine_am_stays_nine_am(self, consultation):
+        with time_machine.travel(datetime(2027, 3, 1, 12, 0, tzinfo=UTC), tick=False):
+            before = free_slots(consultation, date(2027, 3, 12))[0]  # Friday, EST
+            after = free_slots(consultation, date(2027, 3, 15))[0]  # Monday, EDT
+        assert before.label == after.label == "9:00 am"
+        assert before.start.astimezone(UTC).hour == 14
+        assert after.start.astimezone(UTC).hour == 13
+
+    @pytest.mark.django_db
+    def test_a_day_after_the_spring_change_has_the_usual_number_of_times(self, consultation):
+        with time_machine.travel(datetime(2027, 3, 1, 12, 0, tzinfo=UTC), tick=False):
+            assert len(free_slots(consultation, date(2027, 3, 15))) == 16
+
+
+@pytest.mark.django_db
+class TestPickerAgreesWithFreeSlots:
+    """The picker loads every day at once; it must say exactly what free_slots says."""
+
+    def test_every_day_matches_with_bookings_closures_and_capacity(
+        self, now, consultation, treatment
+    ):
+        set_policy(capacity=2)
+        Closure.objects.create(date=date(2026, 12, 24))
+        for offset in range(0, 40, 3):
+            day = date(2026, 12, 2) + timedelta(days=offset)
+            make_booking(service=treatment, start=at(day, 10), email=f"a{offset}@example.com")
+            make_booking(start=at(day, 10, 30), email=f"b{offset}@example.com")
+        make_booking(start=at(date(2026, 12, 9), 14), status="cancelled")
+        policy = BookingPolicy.current()
+        calendar = Calendar.load(policy, now)
+        for service in (consultation, treatment):
+            by_day = calendar.free_slots_by_day(service)
+            day = calendar.first_day
+            while day <= calendar.last_day:
+                assert by_day[day] == free_slots(service, day, policy=policy), day
+                day += timedelta(days=1)
+
+    def test_the_picker_offers_the_next_free_days_in_order(self, now, consultation):
+        picker = build_picker(consultation, None, Calendar.load(BookingPolicy.current(), now))
+        assert [free.value for free in picker.free_days] == [
+            "2026-12-02",
+            "2026-12-03",
+            "2026-12-04",
+            "2026-12-07",
+            "2026-12-08",
+            "2026-12-09",
+        ]
+        assert picker.day == date(2026, 12, 2)
+
+    def test_the_picker_points_past_a_full_day(self, now, consultation):
+        for hour in range(9, 17):
+            for minute in (0, 30):
+                make_booking(start=at(date(2026, 12, 8), hour, minute))
+        calendar = Calendar.load(BookingPolicy.current(), now)
+        picker = build_picker(consultation, date(2026, 12, 8), calendar)
+        assert picker.slots == []
+        assert picker.next_free.day == date(2026, 12, 9)
