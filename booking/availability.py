@@ -49,9 +49,10 @@ def bookable_days(policy: BookingPolicy, now: datetime | None = None) -> tuple[d
     return earliest.date(), now.date() + timedelta(days=policy.horizon_days)
 
 
-def _candidate_starts(
+def candidate_starts(
     service: Service, day: date, policy: BookingPolicy, hours: Iterable[OpeningHours]
 ) -> list[datetime]:
+    """Every start time on `day` at which `service` fits inside the opening hours."""
     zone = clinic_zone()
     step = timedelta(minutes=policy.slot_minutes)
     starts = []
@@ -66,7 +67,7 @@ def _candidate_starts(
     return starts
 
 
-def _places_left(
+def places_left(
     start: datetime, end: datetime, taken: list[tuple[datetime, datetime]], policy: BookingPolicy
 ) -> int:
     """Capacity minus the most bookings overlapping at any moment of [start, end)."""
@@ -99,7 +100,7 @@ def free_slots(
     first_day, last_day = bookable_days(policy, now)
     if not first_day <= day <= last_day or Closure.objects.filter(date=day).exists():
         return []
-    starts = _candidate_starts(service, day, policy, OpeningHours.objects.all())
+    starts = candidate_starts(service, day, policy, OpeningHours.objects.all())
     if not starts:
         return []
     earliest = now + timedelta(hours=policy.min_notice_hours)
@@ -113,7 +114,7 @@ def free_slots(
     for start in starts:
         if start < earliest:
             continue
-        left = _places_left(start, start + service.duration, taken, policy)
+        left = places_left(start, start + service.duration, taken, policy)
         if left > 0:
             slots.append(Slot(start=start, end=start + service.duration, places_left=left))
     return slots
@@ -145,7 +146,7 @@ def check_slot(
         )
     if Closure.objects.filter(date=local.date()).exists():
         raise SlotUnavailable("The clinic is closed that day. Please choose another day.")
-    starts = _candidate_starts(service, local.date(), policy, OpeningHours.objects.all())
+    starts = candidate_starts(service, local.date(), policy, OpeningHours.objects.all())
     if local not in starts:
         raise SlotUnavailable(
             "That is not one of our appointment times. Please choose a time from the list."

@@ -128,11 +128,11 @@ class Calendar:
         while day <= self.last_day:
             slots = []
             if day not in self.closed_days:
-                for start in availability._candidate_starts(service, day, self.policy, self.hours):
+                for start in availability.candidate_starts(service, day, self.policy, self.hours):
                     if start < earliest:
                         continue
                     end = start + service.duration
-                    left = availability._places_left(start, end, taken_by_day[day], self.policy)
+                    left = availability.places_left(start, end, taken_by_day[day], self.policy)
                     if left > 0:
                         slots.append(Slot(start=start, end=end, places_left=left))
             result[day] = slots
