@@ -1,0 +1,121 @@
+"""
+Arbitrary text at every public form field, query parameter and signed link: never a
+5xx, never garbage stored. Hypothesis picks unicode, control characters, CR/LF, very
+long values, HTML and SQL fragments.
+"""
+
+import re
+from urllib.parse import quote
+
+import pytest
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from booking.links import make_token
+from booking.models import Booking
+from tests.conftest import VALID_BOOKING_POST, make_booking
+
+HOSTILE = st.one_of(
+    st.text(max_size=300),
+    st.text(min_size=1000, max_size=5000),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            '"><img src=x onerror=alert(1)>',
+            "'; DROP TABLE booking_booking; --",
+            "1 OR 1=1",
+            "Pat\r\nBcc: victim@example.com",
+            "\x00\x01\x1b[31m",
+            "９９:９９",
+            "2026-02-30",
+            "0000-00-00",
+            "../../etc/passwd",
+            "%00",
+            "\u202etxt.exe",
+            "🙂" * 200,
+        ]
+    ),
+)
+FIELDS = ["service", "date", "time", "name", "email", "phone", "notes", "consent", "website"]
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def fresh_client() -> Client:
+    return Client(REMOTE_ADDR="192.0.2.10")
+
+
+def assert_stored_bookings_are_clean() -> None:
+    for booking in Booking.objects.all():
+        for value in (booking.name, booking.email, booking.phone):
+            assert not CONTROL.search(value)
+            assert "\n" not in value and "\r" not in value
+        assert len(booking.name) <= 100 and len(booking.notes) <= 1000
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(field=st.sampled_from(FIELDS), value=HOSTILE)
+def test_the_booking_form_survives_any_value_in_any_field(field, value, now):
+    from django.core.cache import cache
+
+    cache.clear()
+    response = fresh_client().post("/book/", {**VALID_BOOKING_POST, field: value})
+
+    assert response.status_code in (200, 302, 429)
+    assert_stored_bookings_are_clean()
+    if response.status_code == 200:
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    path=st.sampled_from(["/book/", "/book/times/", "/faq/", "/"]),
+    name=st.sampled_from(["service", "date", "time", "q", "pick_date", "page"]),
+    value=HOSTILE,
+)
+def test_query_parameters_never_cause_a_server_error(path, name, value):
+    response = fresh_client().get(path, {name: value})
+
+    assert response.status_code < 500
+    assert Booking.objects.count() == 0
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(token=HOSTILE, action=st.sampled_from(["", "times/", "move/", "cancel/", "calendar.ics"]))
+def test_arbitrary_tokens_get_the_invalid_link_page_and_change_nothing(token, action, now):
+    booking = make_booking()
+    before = (booking.status, booking.start, booking.sequence)
+    client = fresh_client()
+    url = f"/book/manage/{quote(token, safe='') or 'x'}/{action}"
+
+    response = client.post(url) if action in ("move/", "cancel/") else client.get(url)
+
+    assert response.status_code in (404, 405, 429)
+    booking.refresh_from_db()
+    assert (booking.status, booking.start, booking.sequence) == before
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(position=st.integers(min_value=0, max_value=60), char=st.characters())
+def test_an_altered_signed_link_is_refused(position, char, now):
+    booking = make_booking()
+    token = make_token(booking)
+    position = position % len(token)
+    altered = token[:position] + char + token[position + 1 :]
+    if altered == token or "/" in altered:
+        return
+
+    response = fresh_client().post(f"/book/manage/{altered}/cancel/")
+
+    assert response.status_code in (404, 429)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.REQUESTED
