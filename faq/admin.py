@@ -1,0 +1,184 @@
+"""The FAQ editors' admin: topics, entries, and the page's clinical review record.
+
+Every change is kept by django-simple-history ("History" on each object, with
+"Revert" to restore an older version). The reviewer's hints (claim words, an overdue
+review) are advice shown beside the form; they never stop a save.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from faq.models import Entry, FaqPage, Topic
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # django-simple-history 3.13 calls select_related() with no arguments for a
+        # model without foreign keys (Topic, FaqPage), which Django 6.1 deprecates
+        # (RemovedInDjango2028Warning); same query, named fields only.
+        records = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        foreign_keys = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        return records.select_related(*foreign_keys) if foreign_keys else records
+
+
+def warn_if_review_overdue(request) -> None:
+    page = FaqPage.load()
+    link = reverse("admin:faq_faqpage_change", args=[page.pk])
+    if not page.is_reviewed:
+        messages.warning(
+            request,
+            format_html(
+                'The FAQ page has no recorded clinical review. <a href="{}">Record the '
+                "review</a> once a clinician has read every answer.",
+                link,
+            ),
+        )
+    elif page.review_overdue():
+        messages.warning(
+            request,
+            format_html(
+                'The FAQ page\'s clinical review was due on {}. <a href="{}">Record the '
+                "new review</a> once a clinician has read every answer again.",
+                page.next_review_due.strftime("%B %-d, %Y"),
+                link,
+            ),
+        )
+
+
+@admin.register(Topic)
+class TopicAdmin(HistoryAdmin):
+    list_display = ["title", "order", "slug", "entry_count"]
+    list_editable = ["order"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entry_count=Count("entries"))
+
+    @admin.display(description="entries", ordering="entry_count")
+    def entry_count(self, topic: Topic) -> int:
+        return topic.entry_count
+
+    def changelist_view(self, request, extra_context=None):
+        warn_if_review_overdue(request)
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(Entry)
+class EntryAdmin(HistoryAdmin):
+    # Topic last: rows are already grouped by it (and filterable); what an editor acts
+    # on comes first, before the list needs scrolling sideways on a laptop.
+    list_display = [
+        "question",
+        "order",
+        "is_published",
+        "needs_review",
+        "claims_to_check",
+        "topic",
+    ]
+    list_display_links = ["question"]
+    # Order is a plain number field: a keyboard-friendly way to reorder (lowest first).
+    list_editable = ["order", "is_published"]
+    list_filter = ["topic", "is_published", "needs_review", "is_essential"]
+    list_select_related = ["topic"]
+    search_fields = ["question", "answer", "slug", "review_note"]
+    prepopulated_fields = {"slug": ["question"]}
+    readonly_fields = ["claims_to_check", "answer_preview", "created", "updated"]
+    fieldsets = [
+        (None, {"fields": ["topic", "question", "slug", "answer", "answer_preview"]}),
+        ("On the page", {"fields": ["order", "is_published", "is_essential"]}),
+        (
+            "Clinical review",
+            {
+                "fields": ["needs_review", "review_note", "claims_to_check"],
+                "description": (
+                    "Hints for the reviewer only: nothing here stops a change being saved."
+                ),
+            },
+        ),
+        ("Record", {"fields": ["created", "updated"]}),
+    ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "question":
+            # Questions are long sentences; the default input shows a third of one.
+            kwargs["widget"] = forms.TextInput(attrs={"class": "vLargeTextField"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @admin.display(description="claims to check")
+    def claims_to_check(self, entry: Entry) -> str:
+        claims = entry.scrutinised_claims
+        # Words that US regulators (FDA, FTC) look at closely in health claims.
+        return ", ".join(claims) if claims else "–"
+
+    @admin.display(description="answer as shown")
+    def answer_preview(self, entry: Entry) -> str:
+        if not entry.pk:
+            return "Shown after saving."
+        # answer_html is the sanitiser's output (faq.rendering), the one HTML we trust.
+        return format_html(
+            '<div class="faq-answer-preview">{}</div>',
+            mark_safe(entry.answer_html),  # noqa: S308  # nosec B308, B703  # nosemgrep: mark-safe-only-on-sanitised-html
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        warn_if_review_overdue(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            entry = self.get_object(request, object_id)
+            if entry is not None and entry.scrutinised_claims:
+                messages.info(
+                    request,
+                    "This answer uses words regulators scrutinise in health claims ("
+                    + ", ".join(entry.scrutinised_claims)
+                    + "). Make sure a clinician has checked it; you can still save.",
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(FaqPage)
+class FaqPageAdmin(HistoryAdmin):
+    """One record: the list page goes straight to it; it cannot be added or deleted."""
+
+    fieldsets = [
+        (None, {"fields": ["heading"]}),
+        (
+            "Clinical review of the whole page",
+            {
+                "fields": ["last_reviewed", "next_review_due", "reviewed_by"],
+                "description": (
+                    "Record a review only after a clinician has read every published "
+                    "answer. Editing an entry does not change these dates."
+                ),
+            },
+        ),
+        ("Shown at the foot of the page", {"fields": ["disclaimer", "regulatory_note"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        page = FaqPage.load()
+        return redirect("admin:faq_faqpage_change", page.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            warn_if_review_overdue(request)
+        return super().change_view(request, object_id, form_url, extra_context)

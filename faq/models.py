@@ -1,0 +1,255 @@
+"""The FAQ: topics, their entries, and the page's clinical review record."""
+
+import unicodedata
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connections, models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from faq.rendering import find_scrutinised_claims, render_markdown
+
+# Longer queries are not questions a patient types; cutting them bounds the work a
+# hostile request can cause. The search box carries the same maxlength.
+MAX_QUERY_LENGTH = 200
+# On the fallback (non-PostgreSQL) search every word is one more pair of LIKEs.
+MAX_QUERY_WORDS = 10
+
+
+def normalise_query(raw: str | None) -> str:
+    """A search query fit for the database: printable, single-spaced, bounded.
+
+    Control characters go (PostgreSQL refuses NUL in a string outright, which would
+    turn a pasted oddity into a server error) and whitespace collapses.
+    """
+    if not raw:
+        return ""
+    cleaned = "".join(
+        char if unicodedata.category(char)[0] != "C" else " "
+        for char in raw[: MAX_QUERY_LENGTH * 2]
+    )
+    return " ".join(cleaned.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def clinic_today() -> date:
+    """Today's date where the clinic is, which is what review dates mean."""
+    return timezone.localdate(timezone=ZoneInfo(settings.CLINIC_TIME_ZONE))
+
+
+class Topic(models.Model):
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="Part of the web address of this topic's section; change it rarely.",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Topics are shown from the lowest number to the highest."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def anchor(self) -> str:
+        # Prefixed so that a topic can never take an entry's anchor (#<entry slug>).
+        return f"topic-{self.slug}"
+
+
+class EntryQuerySet(models.QuerySet):
+    def published(self) -> "EntryQuerySet":
+        return self.filter(is_published=True)
+
+    def search(self, query: str) -> "EntryQuerySet":
+        """Entries matching ``query``, best first.
+
+        PostgreSQL: full-text search in English (so "preparing" finds "preparation"),
+        questions weighted above answers, ranked. ``websearch`` syntax never raises on
+        odd input (unbalanced quotes, stray operators), unlike ``raw``.
+        Elsewhere (the SQLite local default): every word must appear in the question
+        or the answer, case-insensitively; ordered as on the page.
+        """
+        query = normalise_query(query)
+        if not query:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("question", weight="A", config="english") + SearchVector(
+                "answer", weight="B", config="english"
+            )
+            search_query = SearchQuery(query, config="english", search_type="websearch")
+            return (
+                self.annotate(document=vector, rank=SearchRank(vector, search_query))
+                .filter(document=search_query)
+                .order_by("-rank", "topic__order", "order", "pk")
+            )
+        matches = Q()
+        for word in query.split()[:MAX_QUERY_WORDS]:
+            matches &= Q(question__icontains=word) | Q(answer__icontains=word)
+        return self.filter(matches).order_by("topic__order", "order", "pk")
+
+
+class Entry(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="entries")
+    question = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text=(
+            "The answer's web address is /faq/#slug. Links from emails and other "
+            "sites use it: change it only if you must."
+        ),
+    )
+    answer = models.TextField(
+        help_text=(
+            "Markdown: a blank line starts a new paragraph, lines starting with "
+            "“- ” make a list, **bold**, *italic*, [link text](https://…). "
+            "HTML and scripts are removed."
+        )
+    )
+    # Rendered and sanitised on every save, so that a page view never runs Markdown
+    # and the only HTML the page marks safe is what the sanitiser produced.
+    answer_html = models.TextField(editable=False, default="")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Within a topic, entries are shown from the lowest number up."
+    )
+    is_published = models.BooleanField("published", default=True)
+    is_essential = models.BooleanField(
+        "essential",
+        default=False,
+        help_text="Shown open on the page: what every patient must read.",
+    )
+    needs_review = models.BooleanField(
+        default=False, help_text="Flag this answer for the clinician's next review."
+    )
+    review_note = models.TextField(
+        blank=True, help_text="For staff only: what the reviewer should look at."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic__order", "order", "pk"]
+        verbose_name_plural = "entries"
+
+    def __str__(self) -> str:
+        return self.question
+
+    def save(self, *args, **kwargs):
+        self.answer_html = render_markdown(self.answer)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "answer" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("faq:index") + "#" + self.slug
+
+    @property
+    def scrutinised_claims(self) -> list[str]:
+        return find_scrutinised_claims(self.question, self.answer)
+
+
+REGULATORY_NOTE_HELP = (
+    "Empty by default; shown on the page when filled in. For the reviewer: the US Food "
+    "and Drug Administration (FDA) has approved no exosome product. Its public notices "
+    "of 2019 (consumer alert on regenerative medicine products, including exosomes) "
+    "and 2020 (public safety notification on exosome products) say so and warn about "
+    "clinics that market them."
+)
+
+DEFAULT_DISCLAIMER = (
+    "This page gives general information about a treatment offered at Vinings Surgery "
+    "Center. It is not medical advice and does not replace a consultation with a "
+    "qualified clinician who knows your medical history. Results differ from person to "
+    "person and are not guaranteed. If you have a question about your own health, "
+    "please book a consultation or contact us. In an emergency, call 911."
+)
+
+
+class FaqPage(models.Model):
+    """The FAQ page as a whole: heading, clinical review record, disclaimer.
+
+    One row (pk 1). Review is recorded for the page, as the NHS does, by a named
+    clinician; editing an entry never changes these dates: only the reviewer does.
+    """
+
+    SINGLETON_PK = 1
+
+    heading = models.CharField(max_length=200, default="Exosome Therapy for Hair Loss")
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="The date a clinician last reviewed the whole page."
+    )
+    next_review_due = models.DateField(null=True, blank=True)
+    reviewed_by = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The reviewing clinician's name and credentials, e.g. “Jane Smith, MD”.",
+    )
+    disclaimer = models.TextField(default=DEFAULT_DISCLAIMER, max_length=2000)
+    regulatory_note = models.TextField(
+        "regulatory status note", blank=True, max_length=2000, help_text=REGULATORY_NOTE_HELP
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "FAQ page and clinical review"
+        verbose_name_plural = "FAQ page and clinical review"
+
+    def __str__(self) -> str:
+        return "FAQ page and clinical review"
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.last_reviewed and not self.reviewed_by.strip():
+            errors["reviewed_by"] = "Name the clinician who reviewed the page."
+        if self.reviewed_by.strip() and not self.last_reviewed:
+            errors["last_reviewed"] = "Give the date of the review."
+        if self.last_reviewed and self.last_reviewed > clinic_today():
+            errors["last_reviewed"] = "A review date cannot be in the future."
+        if self.last_reviewed and not self.next_review_due:
+            errors["next_review_due"] = "Set when the page is next due for review."
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            errors["next_review_due"] = "The next review must come after the last one."
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def load(cls) -> "FaqPage":
+        page, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
+        return page
+
+    @property
+    def is_reviewed(self) -> bool:
+        return bool(self.last_reviewed and self.reviewed_by.strip())
+
+    def review_overdue(self, today: date | None = None) -> bool:
+        """Whether the page is past its review date (or was never reviewed)."""
+        if not self.is_reviewed or not self.next_review_due:
+            return True
+        return self.next_review_due < (today or clinic_today())

@@ -1,0 +1,128 @@
+"""What the FAQ page shows, built from the database in a fixed number of queries and cached.
+
+The page is the same for every visitor without a search query, and it changes only
+when staff edit a topic, an entry or the review record; so it is built once and
+kept in the cache until one of those is saved or deleted (faq.signals).
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from faq.models import Entry, FaqPage, Topic
+
+CACHE_KEY = "faq:page:v1"
+# Invalidation is explicit; the timeout only bounds the life of a page left stale by
+# a change that bypasses signals (a raw SQL fix, a QuerySet.update in a shell).
+CACHE_TIMEOUT = 60 * 60
+
+
+def page_record_data(page: FaqPage) -> dict:
+    return {
+        "heading": page.heading,
+        "last_reviewed": page.last_reviewed,
+        "next_review_due": page.next_review_due,
+        "reviewed_by": page.reviewed_by.strip(),
+        "is_reviewed": page.is_reviewed,
+        "disclaimer": page.disclaimer,
+        "regulatory_note": page.regulatory_note.strip(),
+    }
+
+
+def entry_data(entry: Entry) -> dict:
+    return {
+        "question": entry.question,
+        "slug": entry.slug,
+        # answer_html is the sanitiser's output (faq.rendering), stored on save:
+        # the one HTML from the database that templates may show unescaped.
+        "answer_html": mark_safe(entry.answer_html),  # noqa: S308  # nosec B308, B703  # nosemgrep: mark-safe-only-on-sanitised-html
+        "is_essential": entry.is_essential,
+    }
+
+
+def build_page_data() -> dict:
+    """Topics with their published entries, the review record and the JSON-LD.
+
+    Three queries whatever the number of entries: the page record, the topics, and
+    their published entries. Topics with nothing published are left out.
+    """
+    page = FaqPage.load()
+    published = Entry.objects.published().order_by("order", "pk")
+    topics = Topic.objects.prefetch_related(Prefetch("entries", queryset=published))
+    sections = []
+    for topic in topics:
+        entries = [entry_data(entry) for entry in topic.entries.all()]
+        if entries:
+            sections.append({"title": topic.title, "anchor": topic.anchor, "entries": entries})
+    record = page_record_data(page)
+    return {
+        "page": record,
+        "sections": sections,
+        "jsonld": build_jsonld(record, [e for s in sections for e in s["entries"]]),
+    }
+
+
+def get_page_data() -> dict:
+    data = cache.get(CACHE_KEY)
+    if data is None:
+        data = build_page_data()
+        cache.set(CACHE_KEY, data, CACHE_TIMEOUT)
+    return data
+
+
+def clear_page_cache() -> None:
+    cache.delete(CACHE_KEY)
+    # Again once the change is committed: a request that read the old rows while
+    # the edit's transaction was open may have cached them in the meantime.
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+def build_jsonld(record: dict, entries: list[dict]) -> dict:
+    """schema.org FAQPage for exactly ``entries``, with the clinic as MedicalClinic.
+
+    lastReviewed and reviewedBy appear only when the page shows a review, and then
+    with the same values, so search engines are told no more than patients are.
+    """
+    clinic = settings.CLINIC
+    clinic_id = f"{settings.SITE_URL}/#clinic"
+    page_url = settings.SITE_URL + reverse("faq:index")
+    faq_page = {
+        "@type": "FAQPage",
+        "@id": page_url,
+        "url": page_url,
+        "name": record["heading"],
+        "inLanguage": "en-US",
+        "publisher": {"@id": clinic_id},
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": entry["question"],
+                "url": f"{page_url}#{entry['slug']}",
+                "acceptedAnswer": {"@type": "Answer", "text": entry["answer_html"]},
+            }
+            for entry in entries
+        ],
+    }
+    if record["is_reviewed"]:
+        faq_page["lastReviewed"] = record["last_reviewed"].isoformat()
+        faq_page["reviewedBy"] = {"@type": "Person", "name": record["reviewed_by"]}
+    medical_clinic = {
+        "@type": "MedicalClinic",
+        "@id": clinic_id,
+        "name": clinic["name"],
+        "url": settings.SITE_URL + "/",
+        "telephone": clinic["phone"],
+        "email": clinic["email"],
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": clinic["street"],
+            "addressLocality": clinic["locality"],
+            "addressRegion": clinic["region"],
+            "postalCode": clinic["postal_code"],
+            "addressCountry": clinic["country"],
+        },
+    }
+    return {"@context": "https://schema.org", "@graph": [faq_page, medical_clinic]}
