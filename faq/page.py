@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from clinic import pagecache
 from faq.models import Entry, FaqPage, Topic
 
 CACHE_KEY = "faq:page:v1"
@@ -74,6 +75,7 @@ def get_page_data() -> dict:
 
 
 def clear_page_cache() -> None:
+    pagecache.clear()
     cache.delete(CACHE_KEY)
     # Again once the change is committed: a request that read the old rows while
     # the edit's transaction was open may have cached them in the meantime.
