@@ -303,7 +303,8 @@ def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
 def calendar_file(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     """The appointment and its instructions as a .ics file, for the patient's calendar."""
     response = HttpResponse(
-        booking_calendar.booking_ics(booking), content_type="text/calendar; charset=utf-8"
+        booking_calendar.booking_ics(booking, method="PUBLISH"),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = (
         f'attachment; filename="vinings-appointment-{booking.reference}.ics"'

@@ -296,8 +296,10 @@ DEFAULT_FROM_EMAIL = env_str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CLINIC_RECEPTION_EMAIL = env_str("CLINIC_RECEPTION_EMAIL", "reception@viningssurgery.example")
-# How often and how long the outbox retries a message before giving up.
-MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+# How often the outbox retries a message before giving up. Back-off doubles from a
+# minute to six hours, so 16 tries span about two days: a mail server down for a
+# weekend loses nothing.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 16)
 # Personal data of bookings whose appointment is older than this is anonymised
 # by `manage.py purge_old_bookings` (stated in the privacy notice).
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 730)

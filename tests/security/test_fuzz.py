@@ -111,10 +111,10 @@ def test_an_altered_signed_link_is_refused(position, char, now):
     token = make_token(booking)
     position = position % len(token)
     altered = token[:position] + char + token[position + 1 :]
-    if altered == token or "/" in altered:
+    if altered == token:
         return
 
-    response = fresh_client().post(f"/book/manage/{altered}/cancel/")
+    response = fresh_client().post(f"/book/manage/{quote(altered, safe='')}/cancel/")
 
     assert response.status_code in (404, 429)
     booking.refresh_from_db()

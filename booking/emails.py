@@ -1,0 +1,186 @@
+"""
+Every email the booking app sends, and to whom.
+
+Each function queues its messages in the outbox (booking.outbox) inside the
+caller's transaction; they are sent after commit and retried while the mail
+server is away. The words live in templates/emails/: a subject, a text and an
+HTML template per kind.
+
+Subjects and calendar titles name the clinic and the appointment's time, never the
+service: "Exosome hair-loss treatment" is a treatment, and subjects are read on
+lock screens and in shared mailboxes. Patient input (name, notes) goes only into
+bodies, never into a header.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.urls import reverse
+
+from booking import links, outbox
+from booking.calendar import booking_ics
+from booking.clock import clinic_zone, format_day, format_time
+from booking.models import Booking, OutgoingEmail, Reminder
+
+Kind = OutgoingEmail.Kind
+Status = OutgoingEmail.Status
+
+
+# --- Context ------------------------------------------------------------------
+
+
+def _when(moment: datetime) -> str:
+    local = moment.astimezone(clinic_zone())
+    return f"{format_day(local.date())} at {format_time(local)}"
+
+
+def _previous_start(booking: Booking) -> datetime | None:
+    """The time the booking had before its latest move, from its history."""
+    return (
+        booking.history.exclude(start=booking.start)
+        .order_by("-history_date", "-history_id")
+        .values_list("start", flat=True)
+        .first()
+    )
+
+
+def patient_context(booking: Booking, **extra) -> dict:
+    local = booking.local_start
+    context = {
+        "booking": booking,
+        "reference": booking.reference,
+        "service": booking.service.name,
+        "when": booking.when,
+        "day": format_day(local.date()),
+        "time": format_time(local),
+        "schedule": booking.schedule(),
+        "manage_url": links.manage_url(booking),
+        "is_confirmed": booking.status == Booking.Status.CONFIRMED,
+    }
+    context.update(extra)
+    return context
+
+
+def _admin_url(booking: Booking) -> str:
+    return settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk])
+
+
+# --- Queueing -------------------------------------------------------------------
+
+
+def _to_patient(booking: Booking, kind: str, context: dict, *, ics: str = "") -> None:
+    outbox.queue(
+        to=booking.email,
+        kind=kind,
+        template=kind,
+        context=context,
+        booking=booking,
+        ics=ics,
+    )
+
+
+def _to_reception(booking: Booking, kind: str, **extra) -> None:
+    address = settings.CLINIC_RECEPTION_EMAIL
+    if not address:
+        return
+    context = {
+        "booking": booking,
+        "reference": booking.reference,
+        "name": booking.name,
+        "service": booking.service.name,
+        "when": booking.when,
+        "status": booking.get_status_display(),
+        "admin_url": _admin_url(booking),
+        **extra,
+    }
+    outbox.queue(to=address, kind=kind, template=kind, context=context, booking=booking)
+
+
+def notify_requested(booking: Booking) -> None:
+    """Patient: 'we have your request' with instructions; reception: new request."""
+    _to_patient(booking, Kind.REQUEST_RECEIVED, patient_context(booking))
+    _to_reception(booking, Kind.RECEPTION_NEW)
+
+
+def notify_confirmed(booking: Booking) -> None:
+    """Patient: confirmation with instructions and the .ics invitation."""
+    _to_patient(booking, Kind.CONFIRMED, patient_context(booking), ics=booking_ics(booking))
+
+
+def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
+    """Patient: the new time (with .ics); reception too when the patient moved it."""
+    withdraw_pending_reminders(booking)
+    previous = _previous_start(booking)
+    previous_when = _when(previous) if previous else ""
+    _to_patient(
+        booking,
+        Kind.RESCHEDULED,
+        patient_context(booking, by_patient=by_patient, previous_when=previous_when),
+        ics=booking_ics(booking),
+    )
+    if by_patient:
+        _to_reception(booking, Kind.RECEPTION_CHANGE, change="moved", previous_when=previous_when)
+
+
+def notify_cancelled(booking: Booking, *, by_patient: bool = False) -> None:
+    """Patient: cancelled (with a cancelling .ics); reception too when the patient cancelled."""
+    withdraw_pending_reminders(booking)
+    # Only withdraw a calendar entry the patient was sent: a request that was
+    # never confirmed or moved has none, and a stray CANCEL confuses calendars.
+    had_calendar_entry = booking.emails.exclude(ics="").exists()
+    _to_patient(
+        booking,
+        Kind.CANCELLED,
+        patient_context(booking, by_patient=by_patient, has_calendar=had_calendar_entry),
+        ics=booking_ics(booking) if had_calendar_entry else "",
+    )
+    if by_patient:
+        _to_reception(booking, Kind.RECEPTION_CHANGE, change="cancelled")
+
+
+def resend_instructions(booking: Booking) -> None:
+    """Patient: the instructions with their dates again."""
+    _to_patient(booking, Kind.INSTRUCTIONS, patient_context(booking))
+
+
+# --- Reminders ------------------------------------------------------------------
+
+
+def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> OutgoingEmail:
+    """
+    One reminder for the booking's current time. Must run in a transaction or
+    savepoint: the outbox's unique constraint raises IntegrityError when this
+    reminder was already queued for this appointment time (see booking.reminders).
+    """
+    context = patient_context(
+        booking,
+        message=reminder.render(booking.start),
+        instruction=reminder.instruction,
+        appointment_ahead=booking.start > now,
+    )
+    return outbox.queue(
+        to=booking.email,
+        kind=Kind.REMINDER,
+        template="reminder",
+        context=context,
+        booking=booking,
+        reminder=reminder,
+        appointment_start=booking.start,
+        now=now,
+        send_on_commit=False,
+    )
+
+
+def withdraw_pending_reminders(booking: Booking) -> int:
+    """
+    Drop reminders queued but not yet sent that no longer fit the booking: all of
+    them once it is cancelled, those for an earlier time once it has moved. They
+    were never sent, so no record is lost; the booking's new time gets its own.
+    """
+    pending = booking.emails.filter(
+        reminder__isnull=False, status__in=[Status.QUEUED, Status.FAILED]
+    )
+    if booking.status != Booking.Status.CANCELLED:
+        pending = pending.exclude(appointment_start=booking.start)
+    deleted, _ = pending.delete()
+    return deleted

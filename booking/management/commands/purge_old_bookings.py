@@ -1,0 +1,85 @@
+"""`manage.py purge_old_bookings`: anonymise bookings whose appointment is long past."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from booking.models import Booking, OutgoingEmail, new_access_key
+
+# What an anonymised booking keeps is what the clinic counts: service, time and
+# status. These replace everything that names or reaches the patient.
+ANONYMISED = {
+    "name": "Anonymised",
+    # A syntactically valid address under the reserved .invalid domain, so the
+    # admin form still validates and no mail can ever be delivered to it.
+    "email": "anonymised@example.invalid",
+    "phone": "",
+    "notes": "",
+    "internal_notes": "",
+}
+
+
+def old_bookings(days: int, now=None):
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Booking.objects.filter(end__lt=cutoff, anonymised_at__isnull=True)
+
+
+def anonymise(bookings) -> int:
+    """Anonymise `bookings`, their past versions in the history and their emails."""
+    now = timezone.now()
+    with transaction.atomic():
+        pks = list(bookings.select_for_update().values_list("pk", flat=True))
+        if not pks:
+            return 0
+        # QuerySet.update() writes no history row: the history must not gain a
+        # new copy of what is being erased. Each booking gets a fresh access key
+        # so any link still in a mailbox stops working.
+        for pk in pks:
+            Booking.objects.filter(pk=pk).update(
+                **ANONYMISED, access_key=new_access_key(), anonymised_at=now
+            )
+        # django-simple-history keeps every earlier version of the booking, with
+        # the personal fields as they were: erase them there too.
+        Booking.history.model.objects.filter(id__in=pks).update(**ANONYMISED)
+        # The outbox rows hold addresses, names and bodies; they served their
+        # purpose long ago.
+        OutgoingEmail.objects.filter(booking_id__in=pks).delete()
+    return len(pks)
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise the personal data (name, email, phone, notes, internal notes, "
+        "their history and the emails sent) of bookings whose appointment ended more "
+        "than --older-than days ago (default BOOKING_RETENTION_DAYS). Service, time "
+        "and status stay, so the clinic's counts do not change. --dry-run only counts."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            default=settings.BOOKING_RETENTION_DAYS,
+            metavar="DAYS",
+            help=f"Age in days (default {settings.BOOKING_RETENTION_DAYS}).",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Count, change nothing.")
+
+    def handle(self, *args, older_than: int, dry_run: bool, **options) -> None:
+        if older_than < 1:
+            raise CommandError("--older-than must be at least 1 day.")
+        bookings = old_bookings(older_than)
+        cutoff = (timezone.now() - timedelta(days=older_than)).date()
+        if dry_run:
+            count = bookings.count()
+            self.stdout.write(
+                f"Would anonymise {count} booking(s) whose appointment ended before {cutoff}."
+            )
+            return
+        count = anonymise(bookings)
+        self.stdout.write(
+            f"Anonymised {count} booking(s) whose appointment ended before {cutoff}."
+        )

@@ -1,0 +1,100 @@
+"""`manage.py run_jobs`: the site's deferred work, once or in a loop."""
+
+import signal
+import threading
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections
+from django.utils import timezone
+
+from booking import outbox, reminders
+from booking.clock import clinic_zone
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def parse_now(value: str) -> datetime:
+    """An ISO date and time; without an offset it is clinic time."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CommandError(
+            f"--now must be an ISO date and time such as 2026-12-05T09:00 (clinic time) "
+            f"or 2026-12-05T14:00+00:00, not {value!r}."
+        ) from None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=clinic_zone())
+    return moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Do the deferred work once and exit: queue the reminders that are due, send "
+        "queued mail, and retry failed mail whose next attempt has come. A reminder is "
+        "due at its day and time in clinic time; one about the time before the "
+        "appointment is sent at once if its moment has passed but the appointment "
+        "has not started, one about the time after it only within a day of its "
+        "moment; each is queued once per appointment time. Failed mail is retried "
+        "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
+        "'gave up'), after MAIL_MAX_ATTEMPTS attempts. Run it from cron every few "
+        "minutes, or keep it running with --loop."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--loop", action="store_true", help="Repeat until stopped (SIGTERM or Ctrl-C)."
+        )
+        parser.add_argument(
+            "--interval",
+            type=int,
+            default=10,
+            help="Seconds between runs with --loop (default 10).",
+        )
+        parser.add_argument(
+            "--now",
+            help="Pretend it is this time (ISO 8601; without an offset, clinic time). "
+            "For tests and for catching up after an outage.",
+        )
+
+    def handle(self, *args, loop: bool, interval: int, now: str | None, **options) -> None:
+        moment = parse_now(now) if now else None
+        if loop and moment is not None:
+            raise CommandError("--now fixes the clock, so it cannot be combined with --loop.")
+        if interval < 1:
+            raise CommandError("--interval must be at least 1 second.")
+        if not loop:
+            self.run_once(moment)
+            return
+
+        stop = threading.Event()
+
+        def request_stop(signum, frame):
+            # Finish the current run (a message half-sent would be sent again),
+            # then leave.
+            stop.set()
+
+        previous = {sig: signal.signal(sig, request_stop) for sig in STOP_SIGNALS}
+        try:
+            while not stop.is_set():
+                # A long-running worker must not keep a connection the database
+                # has dropped (CONN_MAX_AGE, restarts).
+                close_old_connections()
+                self.run_once(None, quiet_when_idle=True)
+                stop.wait(interval)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("Stopped.")
+
+    def run_once(self, now: datetime | None, *, quiet_when_idle: bool = False) -> None:
+        now = now or timezone.now()
+        queued = reminders.queue_due(now)
+        report = outbox.send_due(now)
+        if quiet_when_idle and not (queued or report.sent or report.failed or report.gave_up):
+            # A loop runs every few seconds: a line per idle run would bury the log.
+            return
+        self.stdout.write(
+            f"reminders queued: {queued}, sent: {report.sent}, failed: {report.failed}, "
+            f"gave up: {report.gave_up}"
+        )

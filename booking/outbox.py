@@ -1,0 +1,273 @@
+"""
+The outbox: how every email of the site leaves.
+
+queue() renders a message from three templates (templates/emails/<name>_subject.txt,
+<name>.txt and <name>.html) and writes it as an OutgoingEmail row in the caller's
+transaction, so the message exists exactly when the change that caused it does.
+Right after commit it is sent; if the mail server does not answer, the row is
+marked failed and `manage.py run_jobs` retries it with a growing pause, until
+settings.MAIL_MAX_ATTEMPTS attempts have failed and it gives up (status
+"gave up", visible in the admin). Sending never raises into a request and never
+undoes the booking.
+
+Two workers never send one row twice: a worker sends only a row it has claimed
+with a conditional UPDATE (see _claim). Delivery is at-least-once, not
+exactly-once: a worker that dies after the mail server accepted a message but
+before the row says "sent" sends it again on the next run. For a reminder a
+rare duplicate is better than a lost one.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import MIMEPart
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template import Context, engines
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from booking.models import Booking, OutgoingEmail, Reminder
+
+logger = logging.getLogger(__name__)
+
+Status = OutgoingEmail.Status
+
+# After the first failure wait 1 minute, then 2, 4, 8… but never more than
+# 6 hours: a mail server that is down for a weekend still gets tried a few times
+# a day instead of once every few days.
+BACKOFF_FIRST = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+# How long a claimed row is left alone by other workers. Longer than any SMTP
+# timeout (settings: 10 s), so a slow send is never picked up twice; short enough
+# that a row whose worker died is retried soon.
+LEASE = timedelta(minutes=5)
+# A run sends at most this many messages, so one run_jobs never blocks for long.
+BATCH_SIZE = 200
+
+_EMAIL_ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_METHOD = re.compile(r"^METHOD:(\w+)\s*$", re.MULTILINE)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    failed: int = 0
+    gave_up: int = 0
+
+    def add(self, outcome: str | None) -> None:
+        if outcome == Status.SENT:
+            self.sent += 1
+        elif outcome == Status.FAILED:
+            self.failed += 1
+        elif outcome == Status.GAVE_UP:
+            self.gave_up += 1
+
+
+# --- Writing messages -----------------------------------------------------------
+
+
+def clean_subject(text: str) -> str:
+    """One line, no CR/LF (header injection), at most the column's 200 characters."""
+    return " ".join(_LINE_BREAKS.sub(" ", text).split())[:200]
+
+
+def _render_text(name: str, context: dict) -> str:
+    # Plain text must not be HTML-escaped ("O'Brien", "Q&A"): render with
+    # autoescape off, in this one place, so no template has to remember it.
+    template = engines["django"].engine.get_template(name)
+    return template.render(Context(context, autoescape=False))
+
+
+def _tidy(text: str) -> str:
+    # Template tags leave blank lines and trailing spaces; plain text shows them.
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)) + "\n"
+
+
+def render(template: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of emails/<template>, with the clinic's details in context."""
+    context = {"clinic": settings.CLINIC, "site_url": settings.SITE_URL, **context}
+    subject = clean_subject(_render_text(f"emails/{template}_subject.txt", context))
+    text = _tidy(_render_text(f"emails/{template}.txt", context))
+    html = render_to_string(f"emails/{template}.html", context)
+    return subject, text, html
+
+
+def queue(
+    *,
+    to: str,
+    kind: str,
+    template: str,
+    context: dict,
+    booking: Booking | None = None,
+    ics: str = "",
+    reminder: Reminder | None = None,
+    appointment_start: datetime | None = None,
+    now: datetime | None = None,
+    send_on_commit: bool = True,
+) -> OutgoingEmail:
+    """
+    Write one message to the outbox in the current transaction; send it after commit.
+
+    `send_on_commit=False` leaves it for run_jobs (which queues reminders and
+    sends them itself, so that its summary counts them).
+    """
+    subject, body_text, body_html = render(template, context)
+    email = OutgoingEmail.objects.create(
+        booking=booking,
+        kind=kind,
+        reminder=reminder,
+        appointment_start=appointment_start,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        ics=ics,
+        next_attempt_at=now or timezone.now(),
+    )
+    if send_on_commit:
+        # robust: whatever happens while sending, the patient's request has
+        # already been committed and must not turn into an error page.
+        transaction.on_commit(lambda: send(email.pk), robust=True)
+    return email
+
+
+# --- Sending --------------------------------------------------------------------
+
+
+def backoff(attempts: int) -> timedelta:
+    """The pause after the `attempts`-th failed attempt: 1, 2, 4, 8… minutes, capped."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def _claim(pk: int, now: datetime) -> bool:
+    """
+    Take the row for this worker, or learn that it is not ours to send.
+
+    One conditional UPDATE: the database lets only one worker match the WHERE
+    (on PostgreSQL the second waits for the first and then sees the new
+    next_attempt_at; SQLite writes one at a time), so this works on both without
+    SELECT … FOR UPDATE. The attempt is counted here, before sending, so a
+    message that kills its worker still runs out of attempts.
+    """
+    claimed = OutgoingEmail.objects.filter(
+        pk=pk, status__in=[Status.QUEUED, Status.FAILED], next_attempt_at__lte=now
+    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    return claimed == 1
+
+
+def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    """The Django message for an outbox row: text, HTML alternative, .ics attached."""
+    message = EmailMultiAlternatives(
+        subject=clean_subject(email.subject),
+        body=email.body_text,
+        to=[email.to],
+        # Replies reach reception, not the unattended sending address.
+        reply_to=[settings.CLINIC["email"]],
+        # Asks auto-responders not to answer (RFC 3834).
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    if email.ics:
+        message.attach(_calendar_part(email.ics))
+    return message
+
+
+def _calendar_part(ics: str) -> MIMEPart:
+    # The METHOD parameter on the Content-Type tells mail clients to treat the
+    # attachment as an invitation (REQUEST) or its withdrawal (CANCEL).
+    found = _METHOD.search(ics)
+    method = found.group(1) if found else "PUBLISH"
+    filename = "cancel.ics" if method == "CANCEL" else "appointment.ics"
+    part = MIMEPart()
+    part.set_content(
+        ics,
+        subtype="calendar",
+        charset="utf-8",
+        params={"method": method},
+        disposition="attachment",
+        filename=filename,
+    )
+    return part
+
+
+def describe_error(error: BaseException, email: OutgoingEmail | None = None) -> str:
+    """'SMTPRecipientsRefused: …' for last_error: short, without email addresses."""
+    text = f"{type(error).__name__}: {error}"
+    if email is not None and email.to:
+        text = text.replace(email.to, "<address>")
+    text = _EMAIL_ADDRESS.sub("<address>", text)
+    return " ".join(text.split())[:300]
+
+
+def send(pk: int, *, now: datetime | None = None) -> str | None:
+    """
+    Send one outbox row if it is due and this worker wins it.
+
+    Returns the row's new status, or None when there was nothing to do (already
+    sent, not due yet, or another worker has it). Never raises.
+    """
+    now = now or timezone.now()
+    try:
+        if not _claim(pk, now):
+            return None
+        email = OutgoingEmail.objects.select_related("booking").get(pk=pk)
+    except Exception:  # noqa: BLE001 - called after commit: a database hiccup must not reach the patient
+        logger.exception("outbox claim failed email=%s", pk)
+        return None
+    reference = email.booking.reference if email.booking else "-"
+    try:
+        build_message(email).send()
+    except Exception as error:  # noqa: BLE001 - any failure (network, TLS, auth, bad address) means "try later"
+        gave_up = email.attempts >= settings.MAIL_MAX_ATTEMPTS
+        status = Status.GAVE_UP if gave_up else Status.FAILED
+        OutgoingEmail.objects.filter(pk=pk).update(
+            status=status,
+            last_error=describe_error(error, email),
+            next_attempt_at=now + backoff(email.attempts),
+        )
+        log = logger.error if gave_up else logger.warning
+        log(
+            "email %s email=%s booking=%s kind=%s attempts=%s error=%s",
+            "gave up" if gave_up else "failed",
+            pk,
+            reference,
+            email.kind,
+            email.attempts,
+            type(error).__name__,
+        )
+        return status
+    OutgoingEmail.objects.filter(pk=pk).update(status=Status.SENT, sent_at=now, last_error="")
+    logger.info("email sent email=%s booking=%s kind=%s", pk, reference, email.kind)
+    return Status.SENT
+
+
+def due(now: datetime | None = None):
+    """Rows waiting to be sent or retried whose time has come, oldest first."""
+    return OutgoingEmail.objects.filter(
+        status__in=[Status.QUEUED, Status.FAILED], next_attempt_at__lte=now or timezone.now()
+    ).order_by("next_attempt_at", "pk")
+
+
+def send_due(now: datetime | None = None, *, limit: int = BATCH_SIZE) -> SendReport:
+    """Send queued mail and retry failed mail whose next attempt has come."""
+    now = now or timezone.now()
+    report = SendReport()
+    for pk in list(due(now).values_list("pk", flat=True)[:limit]):
+        report.add(send(pk, now=now))
+    return report
+
+
+def retry_now(emails) -> int:
+    """For staff: send failed or given-up messages again at the next run, with fresh attempts."""
+    return emails.filter(status__in=[Status.FAILED, Status.GAVE_UP]).update(
+        status=Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )

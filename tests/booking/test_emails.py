@@ -1,0 +1,381 @@
+"""What each booking email says, and to whom (booking.emails through the outbox)."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import override_settings
+
+from booking import emails, links, outbox, workflow
+from booking.models import Booking, OutgoingEmail
+from tests.conftest import at, make_booking
+
+pytestmark = pytest.mark.django_db
+
+DEC_8 = date(2026, 12, 8)
+RECEPTION = "reception@viningssurgery.example"
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` runs the after-commit sends at the end of the block, like a commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def request_treatment(treatment, **patient) -> Booking:
+    fields = {"name": "Pat Example", "email": "pat@example.com", "phone": "+1 404 555 0100"}
+    fields.update(patient)
+    return workflow.request(treatment, at(DEC_8, 10), consent_version="2026-11", **fields)
+
+
+def sent_to(address: str) -> list:
+    return [message for message in mail.outbox if message.to == [address]]
+
+
+def html_of(message) -> str:
+    (content, mimetype), *_ = message.alternatives
+    assert mimetype == "text/html"
+    return content
+
+
+def calendar_parts(message) -> list:
+    return [part for part in message.attachments if part.get_content_type() == "text/calendar"]
+
+
+# --- A new request --------------------------------------------------------------
+
+
+def test_a_request_tells_the_patient_it_is_not_confirmed_yet(treatment, now, commit):
+    with commit():
+        request_treatment(treatment)
+
+    (message,) = sent_to("pat@example.com")
+    assert message.subject == "Your appointment request at Vinings Surgery Center"
+    assert "not confirmed yet" in message.body
+    assert "Tuesday 8 December 2026 at 10:00 am" in message.body
+    assert "Tuesday 8 December 2026 at 10:00 am" in html_of(message)
+
+
+def test_a_request_email_has_the_patients_own_preparation_dates(treatment, now, commit):
+    with commit():
+        request_treatment(treatment)
+
+    (message,) = sent_to("pat@example.com")
+    for text in (message.body, html_of(message)):
+        assert "from Saturday 5 December until Tuesday 29 December" in text
+        assert "on Monday 7 December" in text
+
+
+def test_a_request_tells_reception_with_a_link_to_the_booking_in_the_admin(treatment, now, commit):
+    with commit():
+        booking = request_treatment(treatment)
+
+    (message,) = sent_to(RECEPTION)
+    assert message.subject == f"New appointment request {booking.reference}"
+    admin_link = f"http://127.0.0.1:8000/admin/booking/booking/{booking.pk}/change/"
+    assert admin_link in message.body
+    assert admin_link in html_of(message)
+    assert "Pat Example" in message.body
+
+
+def test_reception_subjects_never_name_the_patient(treatment, now, commit):
+    with commit():
+        booking = request_treatment(treatment)
+    with commit():
+        workflow.cancel(booking, by_patient=True)
+
+    subjects = [message.subject for message in sent_to(RECEPTION)]
+    assert subjects == [
+        f"New appointment request {booking.reference}",
+        f"Booking {booking.reference} cancelled by the patient",
+    ]
+    assert not any("Pat" in subject for subject in subjects)
+
+
+@override_settings(CLINIC_RECEPTION_EMAIL="")
+def test_no_reception_email_when_no_reception_address_is_set(treatment, now, commit):
+    with commit():
+        request_treatment(treatment)
+
+    assert [message.to for message in mail.outbox] == [["pat@example.com"]]
+
+
+def test_a_consultation_email_has_no_preparation_section(consultation, now, commit):
+    with commit():
+        workflow.request(
+            consultation,
+            at(DEC_8, 10),
+            consent_version="2026-11",
+            name="Pat Example",
+            email="pat@example.com",
+            phone="+1 404 555 0100",
+        )
+
+    (message,) = sent_to("pat@example.com")
+    assert "HOW TO PREPARE" not in message.body
+    assert "How to prepare" not in html_of(message)
+
+
+# --- Confirmation -----------------------------------------------------------------
+
+
+def test_the_confirmation_subject_names_the_time_and_the_clinic(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+
+    (message,) = mail.outbox
+    assert message.subject == (
+        "Appointment confirmed: Tuesday 8 December 2026 at 10:00 am — Vinings Surgery Center"
+    )
+
+
+def test_the_confirmation_states_the_dates_in_text_and_html(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+
+    (message,) = mail.outbox
+    for text in (message.body, html_of(message)):
+        assert "Tuesday 8 December 2026 at 10:00 am" in text
+        assert "from Saturday 5 December until Tuesday 29 December" in text
+        assert "+1 770-555-0142" in text
+        assert "2810 Paces Ferry Road SE" in text
+
+
+def test_the_confirmation_carries_a_calendar_invitation(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+
+    (message,) = mail.outbox
+    (part,) = calendar_parts(message)
+    assert part.get_param("method") == "REQUEST"
+    assert part.get_filename() == "appointment.ics"
+    assert f"UID:booking-{booking.reference}@viningssurgery" in part.get_content()
+
+
+def test_the_confirmation_links_to_the_patients_own_booking_page(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+
+    (message,) = mail.outbox
+    url = links.manage_url(booking)
+    assert url in message.body
+    assert url in html_of(message)
+    token = url.rstrip("/").rsplit("/", 1)[-1]
+    assert links.booking_from_token(token) == booking
+
+
+def test_the_plain_text_is_laid_out_for_reading(treatment, now, commit):
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    (message,) = mail.outbox
+    lines = message.body.splitlines()
+    assert lines[0] == "Dear Pat Example,"
+    assert "When:      Tuesday 8 December 2026 at 10:00 am" in lines
+    assert "* No NSAIDs, from Saturday 5 December until Tuesday 29 December:" in lines
+    # Only the instruction texts are indented, under their titles.
+    indented = [line for line in lines if line.startswith(" ")]
+    assert indented and all(line.startswith("  ") and line[2] != " " for line in indented)
+    assert "\n\n\n" not in message.body
+
+
+def test_replies_go_to_the_clinic_and_auto_responders_stay_quiet(treatment, now, commit):
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    (message,) = mail.outbox
+    assert message.reply_to == ["info@viningssurgery.example"]
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+# --- Names in bodies, never in headers ---------------------------------------------
+
+
+def test_the_patients_name_is_escaped_in_html_and_plain_in_text(treatment, now, commit):
+    booking = make_booking(service=treatment, name="Pat O'Brien <b>&</b>")
+    with commit():
+        workflow.confirm(booking)
+
+    (message,) = mail.outbox
+    assert "Dear Pat O'Brien <b>&</b>," in message.body
+    assert "Pat O&#x27;Brien &lt;b&gt;&amp;&lt;/b&gt;" in html_of(message)
+
+
+def test_line_breaks_in_a_name_never_reach_a_header(treatment, now, commit):
+    booking = make_booking(service=treatment, name="Pat\r\nBcc: victim@example.com")
+    with commit():
+        workflow.confirm(booking)
+
+    (message,) = mail.outbox
+    raw = message.message().as_string()
+    headers = raw.split("\n\n", 1)[0]
+    assert "Bcc" not in headers
+    assert "\n" not in message.subject and "\r" not in message.subject
+
+
+def test_clean_subject_strips_line_breaks():
+    assert outbox.clean_subject("Line one\r\nBcc: x@example.com\n") == (
+        "Line one Bcc: x@example.com"
+    )
+
+
+STEPS = {
+    "request": lambda booking: workflow.request(
+        booking.service,
+        at(date(2026, 12, 9), 11),
+        consent_version="2026-11",
+        name="Pat Example",
+        email="pat@example.com",
+        phone="+1 404 555 0100",
+    ),
+    "confirm": workflow.confirm,
+    "reschedule": lambda booking: workflow.reschedule(
+        booking, at(date(2026, 12, 9), 11), by_patient=True
+    ),
+    "cancel": workflow.cancel,
+    "cancel_by_patient": lambda booking: workflow.cancel(booking, by_patient=True),
+    "resend": emails.resend_instructions,
+}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_no_subject_names_the_treatment(step, treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        STEPS[step](booking)
+
+    assert mail.outbox
+    for message in mail.outbox:
+        assert "exosome" not in message.subject.lower()
+        assert "treatment" not in message.subject.lower()
+
+
+# --- Changes ------------------------------------------------------------------------
+
+
+def test_a_new_time_states_the_old_and_the_new_time(treatment, now, commit):
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    with commit():
+        workflow.reschedule(booking, at(date(2026, 12, 9), 11))
+
+    (message,) = mail.outbox
+    assert message.subject == (
+        "New time for your appointment: Wednesday 9 December 2026 at 11:00 am"
+        " — Vinings Surgery Center"
+    )
+    for text in (message.body, html_of(message)):
+        assert "from Tuesday 8 December 2026 at 10:00 am" in text
+        assert "Wednesday 9 December 2026 at 11:00 am" in text
+        assert "from Sunday 6 December until Wednesday 30 December" in text
+
+
+def test_a_new_time_carries_an_updating_invitation(treatment, now, commit):
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    with commit():
+        workflow.reschedule(booking, at(date(2026, 12, 9), 11))
+
+    (message,) = mail.outbox
+    (part,) = calendar_parts(message)
+    assert part.get_param("method") == "REQUEST"
+    assert "SEQUENCE:1" in part.get_content()
+
+
+def test_a_move_by_the_clinic_does_not_email_reception(treatment, now, commit):
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    with commit():
+        workflow.reschedule(booking, at(date(2026, 12, 9), 11))
+
+    assert sent_to(RECEPTION) == []
+
+
+def test_a_move_by_the_patient_tells_reception_the_old_time(treatment, now, commit):
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    with commit():
+        workflow.reschedule(booking, at(date(2026, 12, 9), 11), by_patient=True)
+
+    (message,) = sent_to(RECEPTION)
+    assert message.subject == f"Booking {booking.reference} moved by the patient"
+    assert "from Tuesday 8 December 2026 at 10:00 am" in message.body
+    assert "Wednesday 9 December 2026 at 11:00 am" in message.body
+    assert "You have moved your appointment" in sent_to("pat@example.com")[0].body
+
+
+def test_a_cancellation_withdraws_the_calendar_entry_that_was_sent(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+    with commit():
+        workflow.cancel(booking)
+
+    message = mail.outbox[-1]
+    assert message.subject == (
+        "Appointment cancelled: Tuesday 8 December 2026 at 10:00 am — Vinings Surgery Center"
+    )
+    (part,) = calendar_parts(message)
+    assert part.get_param("method") == "CANCEL"
+    assert "STATUS:CANCELLED" in part.get_content()
+    assert "removes it from your calendar" in message.body
+
+
+def test_cancelling_an_unconfirmed_request_sends_no_calendar_file(treatment, now, commit):
+    with commit():
+        booking = request_treatment(treatment)
+    with commit():
+        workflow.cancel(booking)
+
+    message = sent_to("pat@example.com")[-1]
+    assert message.subject.startswith("Appointment cancelled:")
+    assert calendar_parts(message) == []
+    assert "calendar" not in message.body
+
+
+def test_a_cancellation_by_the_clinic_apologises_and_gives_the_phone(treatment, now, commit):
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    with commit():
+        workflow.cancel(booking)
+
+    (message,) = mail.outbox
+    assert "We are sorry" in message.body
+    assert "+1 770-555-0142" in message.body
+
+
+def test_resent_instructions_carry_the_dates(treatment, now, commit):
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    with commit():
+        emails.resend_instructions(booking)
+
+    (message,) = mail.outbox
+    assert message.subject == (
+        "How to prepare for your appointment on Tuesday 8 December 2026 — Vinings Surgery Center"
+    )
+    assert OutgoingEmail.objects.get().kind == OutgoingEmail.Kind.INSTRUCTIONS
+    assert "from Saturday 5 December until Tuesday 29 December" in html_of(message)
+
+
+# --- Atomicity ----------------------------------------------------------------------
+
+
+def test_nothing_is_sent_or_kept_when_the_change_is_rolled_back(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.confirm(booking)
+        raise RuntimeError("something later in the request failed")
+
+    assert mail.outbox == []
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_every_email_is_recorded_in_the_outbox_as_sent(treatment, now, commit):
+    with commit():
+        booking = request_treatment(treatment)
+
+    rows = OutgoingEmail.objects.filter(booking=booking).order_by("pk")
+    assert [(row.kind, row.to, row.status) for row in rows] == [
+        ("request_received", "pat@example.com", "sent"),
+        ("reception_new", RECEPTION, "sent"),
+    ]
