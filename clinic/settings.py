@@ -70,7 +70,7 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it (50+ random characters) or set "
             "DJANGO_DEBUG=true for local development."
         )
-    SECRET_KEY = "insecure-local-development-key-never-used-when-debug-is-off"  # noqa: S105
+    SECRET_KEY = "insecure-local-development-key-never-used-when-debug-is-off"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
