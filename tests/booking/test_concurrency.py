@@ -1,9 +1,9 @@
 """
 Two patients asking for the last place at the same moment: exactly one gets it.
 
-On PostgreSQL two real threads post the form at once (a Barrier lines them up);
-availability.reserve's row lock serialises them. On SQLite the same race runs
-with IMMEDIATE transactions (clinic.settings), which take the write lock at BEGIN.
+Real threads post the form at once (a Barrier lines them up). On PostgreSQL
+availability.reserve's row lock serialises them; on SQLite (a file database in
+tests) IMMEDIATE transactions take the write lock at BEGIN (clinic.settings).
 
 serialized_rollback: a transactional test empties the tables afterwards, and the
 services, hours and rules come from data migrations that every test needs.
@@ -68,8 +68,6 @@ PATIENTS = [
 ]
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_only_one_of_two_simultaneous_requests_gets_the_last_place(now):
     responses = race(PATIENTS)
@@ -79,8 +77,6 @@ def test_only_one_of_two_simultaneous_requests_gets_the_last_place(now):
     assert Booking.objects.count() == 1
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capacity_two_takes_two_of_three_simultaneous_requests(now):
     policy = BookingPolicy.current()
@@ -91,8 +87,6 @@ def test_capacity_two_takes_two_of_three_simultaneous_requests(now):
     assert Booking.objects.filter(start=at(date(2026, 12, 8), 10)).count() == 2
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_loser_keeps_what_they_typed_and_sees_fresh_times(now):
     responses = race(PATIENTS)

@@ -163,8 +163,6 @@ def test_the_loop_prints_nothing_for_an_idle_run():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_queue_and_send_one_message(treatment):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL's row locks and concurrent writers (CI runs it)")
     make_booking(service=treatment, status=Booking.Status.CONFIRMED)
     start = threading.Barrier(2)
     outputs, errors = [], []

@@ -40,10 +40,25 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path):
+def browser(chromium_path, django_db_setup, django_db_blocker):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Django keeps the seed data (migrations' content) on the connection object to
+    # restore it for serialized_rollback tests. Playwright's sync API runs an event
+    # loop in this thread, after which Django hands out connection objects of a new
+    # context, without that copy: give it to them, or tests after any transactional
+    # test would find the seeded services and FAQ gone.
+    with django_db_blocker.unblock():
+        seeds = {
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            for alias in connections
+        }
     with sync_playwright() as playwright:
+        with django_db_blocker.unblock():
+            for alias, contents in seeds.items():
+                if contents is not None:
+                    connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
