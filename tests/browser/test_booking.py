@@ -27,10 +27,12 @@ def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
 
     with page.expect_response(lambda response: "/book/times/" in response.url):
         page.get_by_text("Exosome hair-loss treatment", exact=True).click()
-    with page.expect_response(lambda response: "/book/times/" in response.url):
-        page.locator("#id_date").fill(day.isoformat())
-        page.locator("#id_date").dispatch_event("change")
-    page.locator("label[for='time-1000']").click()  # the times were fetched by booking.js
+    page.locator("#id_date").fill(day.isoformat())  # booking.js fetches that day's times
+    page.wait_for_selector(f"[data-time-picker-content][data-day='{day.isoformat()}']")
+    page.wait_for_function(
+        "!document.querySelector('[data-time-picker]').hasAttribute('aria-busy')"
+    )
+    page.locator("label[for='time-1000']").click()
     page.locator("#id_name").fill("Pat Example")
     page.locator("#id_email").fill("pat@example.com")
     page.locator("#id_phone").fill("+1 404 555 0100")
@@ -38,7 +40,8 @@ def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
     screenshot(page, "book-filled")
     page.get_by_role("button", name="Request appointment").click()
 
-    page.wait_for_url("**/book/done/")
+    page.wait_for_load_state()
+    assert page.url.endswith("/book/done/"), page.inner_text(".error-summary, main")[:600]
     booking = Booking.objects.get()
     text = page.inner_text("main")
     assert booking.reference in text
