@@ -29,7 +29,7 @@ from django.template.response import SimpleTemplateResponse, TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from booking import availability, emails, outbox, workflow
@@ -629,7 +629,7 @@ class BookingAdmin(ClinicTimeMixin, SimpleHistoryAdmin):
         return [
             path(
                 "day-sheet/",
-                self.admin_site.admin_view(require_GET(self.day_sheet_view)),
+                self.admin_site.admin_view(require_safe(self.day_sheet_view)),
                 name="booking_booking_day_sheet",
             ),
             path(

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from booking import calendar as booking_calendar
 from booking import links, workflow
@@ -63,7 +63,7 @@ def _typed(data, names) -> dict[str, str]:
 
 @never_cache
 @sensitive_post_parameters(*PATIENT_FIELDS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 # Asking for other times (no JavaScript) is not a booking attempt and is not counted.
 @limit_posts(
     BOOKING_PER_ADDRESS,
@@ -125,7 +125,7 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def slots(request: HttpRequest) -> HttpResponse:
     """The 'Day and time' picker as an HTML fragment, for booking.js."""
     calendar = Calendar.load(BookingPolicy.current(), timezone.now())
@@ -141,7 +141,7 @@ def slots(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def done(request: HttpRequest) -> HttpResponse:
     """What was requested and what happens next, for the browser that asked."""
     pk = request.session.get(SESSION_KEY)
@@ -218,7 +218,7 @@ def _manage_page(
     return render(request, "booking/manage.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @token_page
 def manage(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     """
@@ -228,7 +228,7 @@ def manage(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     return _manage_page(request, booking, token)
 
 
-@require_GET
+@require_safe
 @token_page
 def manage_slots(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     """The picker for moving this booking, as an HTML fragment for booking.js."""
@@ -280,7 +280,7 @@ def move(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     return _manage_page(request, booking, token, form=form, data=request.POST)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts(SELF_SERVICE_PER_ADDRESS)
 @token_page
 def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
@@ -298,7 +298,7 @@ def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     return redirect("booking:manage", token=token)
 
 
-@require_GET
+@require_safe
 @token_page
 def calendar_file(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     """The appointment and its instructions as a .ics file, for the patient's calendar."""

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -5,7 +6,9 @@ from django.urls import reverse
 class PublicPagesSitemap(Sitemap):
     """The public pages a search engine should know; nothing personal, nothing staff."""
 
-    protocol = "https"
+    @property
+    def protocol(self) -> str:
+        return settings.SITE_URL.split("://", 1)[0]
 
     def items(self) -> list[str]:
         return ["home", "faq:index", "booking:book", "contact", "privacy"]

@@ -9,12 +9,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request):
     from booking.models import Service
 
@@ -22,12 +22,12 @@ def home(request):
     return render(request, "clinic/home.html", {"services": services})
 
 
-@require_GET
+@require_safe
 def contact(request):
     return render(request, "clinic/contact.html")
 
 
-@require_GET
+@require_safe
 def privacy(request):
     retention_years = settings.BOOKING_RETENTION_DAYS // 365
     return render(
@@ -40,19 +40,20 @@ def privacy(request):
     )
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
+    # The admin is not listed: naming its path here would advertise a hidden URL.
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /book/manage/",
+        "Disallow: /book/done/",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 @cache_control(no_store=True)
 def healthz(request):
     """Whether the database and cache answer; nothing else (no versions, no counts)."""

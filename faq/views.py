@@ -1,14 +1,14 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clinic import pagecache
 from faq.models import MAX_QUERY_LENGTH, Entry, normalise_query
 from faq.page import entry_data, get_page_data
 
 
-@require_GET
+@require_safe
 def index(request):
     """The FAQ page; with ?q=, the entries matching the query instead."""
     query = normalise_query(request.GET.get("q"))

@@ -58,10 +58,10 @@ def test_server_error_page_renders_without_a_request_context(rf):
 
 
 @pytest.mark.django_db
-def test_robots_txt_hides_admin_and_patient_links(client, settings):
+def test_robots_txt_hides_patient_links_without_naming_the_admin(client, settings):
     body = client.get("/robots.txt").content.decode()
 
-    assert f"Disallow: /{settings.ADMIN_URL}" in body
+    assert settings.ADMIN_URL not in body  # a hidden admin path stays hidden
     assert "Disallow: /book/manage/" in body
     assert "Sitemap: " in body
 
@@ -104,3 +104,11 @@ def test_privacy_notice_states_the_retention_period(client, settings):
     html = client.get(reverse("privacy")).content.decode()
 
     assert "365 days" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/faq/", "/book/", "/contact/", "/privacy/", "/robots.txt", "/healthz"]
+)
+def test_head_requests_are_answered_for_monitors(client, path):
+    assert client.head(path).status_code == 200
