@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from clinic.clientip import client_ip
 from clinic.models import RateLimitBucket
 
 logger = logging.getLogger(__name__)
@@ -44,14 +45,6 @@ def hashed_key(limit: Limit, identity: str) -> str:
     return salted_hmac(
         "clinic.ratelimit", f"{limit.scope}:{identity}", algorithm="sha256"
     ).hexdigest()
-
-
-def client_address(request) -> str:
-    if settings.AXES_IPWARE_META_PRECEDENCE_ORDER[0] == "HTTP_X_FORWARDED_FOR":
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _take_from_redis(key: str, limit: Limit) -> bool:
@@ -119,7 +112,7 @@ def limit_posts(
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method == "POST" and not (unless and unless(request)):
-                address = client_address(request)
+                address = client_ip(request)
                 allowed = all(take(limit, address) for limit in limits)
                 if allowed and email_field and email_limit:
                     email = request.POST.get(email_field, "").strip().lower()[:254]

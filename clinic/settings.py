@@ -217,12 +217,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a reverse proxy the client address is the first X-Forwarded-For entry.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False)
-    else ["REMOTE_ADDR"]
-)
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For, set
+# DJANGO_TRUST_X_FORWARDED_FOR so lock-outs and rate limits see patients, not the proxy.
+TRUST_X_FORWARDED_FOR = env_bool("DJANGO_TRUST_X_FORWARDED_FOR", False)
+AXES_CLIENT_IP_CALLABLE = "clinic.clientip.client_ip"
 
 # Two-factor authentication for staff (TOTP). Required by default in production.
 STAFF_REQUIRE_2FA = env_bool("DJANGO_STAFF_REQUIRE_2FA", not DEBUG)
@@ -386,7 +384,10 @@ LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "clinic.logging.RequestIdFilter"},
+        "redact_links": {"()": "clinic.logging.RedactPatientLinksFilter"},
+    },
     "formatters": {
         "structured": {
             "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s "
@@ -397,7 +398,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "structured",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_links"],
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

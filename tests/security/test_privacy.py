@@ -91,3 +91,25 @@ def test_subjects_never_carry_patient_text(now, django_capture_on_commit_callbac
         assert PATIENT["name"] not in message.subject
         assert "exosome" not in message.subject.lower()
         assert "hair" not in message.subject.lower()
+
+
+@pytest.mark.django_db
+def test_a_patient_link_in_a_log_line_is_redacted(client, now):
+    import io
+
+    from booking.links import make_token
+    from tests.conftest import make_booking
+
+    token = make_token(make_booking())
+    stream = io.StringIO()
+    handler = logging.getLogger().handlers[0]
+    original = handler.stream
+    handler.setStream(stream)
+    try:
+        client.get(f"/book/manage/{token}x/")  # an altered link: logged as Not Found
+    finally:
+        handler.setStream(original)
+
+    output = stream.getvalue()
+    assert "/book/manage/[link]/" in output
+    assert token not in output

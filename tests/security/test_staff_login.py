@@ -175,3 +175,50 @@ def test_an_account_editor_cannot_change_or_delete_a_superuser(client):
     assert changed.status_code == 403
     boss.refresh_from_db()
     assert boss.username == "boss"
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_lockouts_count_the_real_client_not_the_proxy(
+    client, login_url, settings
+):
+    settings.TRUST_X_FORWARDED_FOR = True
+    make_staff("desk")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        # Everyone arrives from the proxy (REMOTE_ADDR); the proxy appends the client.
+        client.post(
+            login_url,
+            {"username": "desk", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+
+    response = client.post(
+        login_url,
+        {"username": "desk", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+
+    assert response.status_code == 302  # the real staff member is not locked out
+
+
+@pytest.mark.django_db
+def test_a_forged_first_forwarded_entry_does_not_escape_the_lockout(client, login_url, settings):
+    settings.TRUST_X_FORWARDED_FOR = True
+    make_staff("desk")
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            login_url,
+            {"username": "desk", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.50",
+        )
+
+    response = client.post(
+        login_url,
+        {"username": "desk", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.50",
+    )
+
+    assert response.status_code == 429
