@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from booking.clock import clinic_zone, format_time
+from booking.clock import clinic_zone, format_day, format_time
 from booking.models import Booking, BookingPolicy, Closure, OpeningHours, Service
 
 
@@ -42,11 +42,21 @@ class Slot:
         return format_time(self.start)
 
 
-def bookable_days(policy: BookingPolicy, now: datetime | None = None) -> tuple[date, date]:
-    """The first and last day a patient may pick, in the clinic's calendar."""
+def bookable_days(
+    policy: BookingPolicy, now: datetime | None = None, service: Service | None = None
+) -> tuple[date, date]:
+    """
+    The first and last day a patient may pick, in the clinic's calendar.
+
+    A service whose instructions start before the appointment (no NSAIDs from three
+    days before) can be booked only so far ahead that the first of those days is
+    still to come tomorrow: nobody is told to have started yesterday.
+    """
     now = (now or timezone.now()).astimezone(clinic_zone())
-    earliest = now + timedelta(hours=policy.min_notice_hours)
-    return earliest.date(), now.date() + timedelta(days=policy.horizon_days)
+    first = (now + timedelta(hours=policy.min_notice_hours)).date()
+    if service is not None and (days := service.preparation_days()):
+        first = max(first, now.date() + timedelta(days=days + 1))
+    return first, now.date() + timedelta(days=policy.horizon_days)
 
 
 def candidate_starts(
@@ -97,7 +107,7 @@ def free_slots(
     """
     policy = policy or BookingPolicy.current()
     now = now or timezone.now()
-    first_day, last_day = bookable_days(policy, now)
+    first_day, last_day = bookable_days(policy, now, service)
     if not first_day <= day <= last_day or Closure.objects.filter(date=day).exists():
         return []
     starts = candidate_starts(service, day, policy, OpeningHours.objects.all())
@@ -132,13 +142,18 @@ def check_slot(
     policy = policy or BookingPolicy.current()
     now = now or timezone.now()
     local = start.astimezone(clinic_zone())
-    first_day, last_day = bookable_days(policy, now)
+    first_day, last_day = bookable_days(policy, now, service)
     if start < now:
         raise SlotUnavailable("That time has already passed. Please choose a later time.")
     if start < now + timedelta(hours=policy.min_notice_hours):
         raise SlotUnavailable(
             f"We need at least {policy.min_notice_hours} hours' notice. "
             "Please choose a later time, or call us."
+        )
+    if local.date() < first_day:
+        raise SlotUnavailable(
+            f"{service.name} needs {service.preparation_days()} days of preparation before "
+            f"the day, so the earliest day you can book it is {format_day(first_day)}."
         )
     if local.date() > last_day:
         raise SlotUnavailable(

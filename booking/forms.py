@@ -79,10 +79,20 @@ class Calendar:
     def today(self) -> date:
         return self.now.astimezone(clinic_zone()).date()
 
-    def day_problem(self, day: date) -> str | None:
+    def first_day_for(self, service: Service) -> date:
+        """The first bookable day for `service` (later for one that needs preparation)."""
+        return availability.bookable_days(self.policy, self.now, service)[0]
+
+    def day_problem(self, day: date, service: Service | None = None) -> str | None:
         """Why nobody can book on `day` at all, for the patient; None when it is open."""
         if day < self.today:
             return f"{format_day(day)} has already passed. Please choose a later day."
+        if service is not None and self.first_day <= day < self.first_day_for(service):
+            return (
+                f"{service.name} needs {service.preparation_days()} days of preparation "
+                f"(see your instructions), so the first day you can book it is "
+                f"{format_day(self.first_day_for(service))}."
+            )
         if day < self.first_day:
             return (
                 f"We need at least {self.policy.min_notice_hours} hours' notice, so the "
@@ -123,11 +133,12 @@ class Calendar:
                 day += timedelta(days=1)
 
         earliest = self.now + timedelta(hours=self.policy.min_notice_hours)
+        first_day = self.first_day_for(service)
         result: dict[date, list[Slot]] = {}
         day = self.first_day
         while day <= self.last_day:
             slots = []
-            if day not in self.closed_days:
+            if day >= first_day and day not in self.closed_days:
                 for start in availability.candidate_starts(service, day, self.policy, self.hours):
                     if start < earliest:
                         continue
@@ -235,7 +246,7 @@ def build_picker(
         picker.day = day = free[0].day
     picker.slots = by_day.get(day, [])
     if not picker.slots:
-        picker.problem = calendar.day_problem(day) or (
+        picker.problem = calendar.day_problem(day, service) or (
             f"All times on {format_day(day)} are taken. Please choose another day."
         )
         picker.next_free = next((item for item in free if item.day > day), None)

@@ -53,6 +53,11 @@ class Service(models.Model):
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
 
+    def preparation_days(self) -> int:
+        """How many days before the appointment its earliest instruction starts (3 for NSAIDs)."""
+        earliest = min((item.starts_day for item in self.instructions.all()), default=0)
+        return max(0, -earliest)
+
 
 class Instruction(models.Model):
     """

@@ -197,3 +197,37 @@ class TestPickerAgreesWithFreeSlots:
         picker = build_picker(consultation, date(2026, 12, 8), calendar)
         assert picker.slots == []
         assert picker.next_free.day == date(2026, 12, 9)
+
+
+# --- Preparation before a treatment -------------------------------------------
+
+
+def test_a_treatment_cannot_be_booked_so_soon_that_its_preparation_has_begun(now, treatment):
+    # NOW is Tuesday 1 December at noon; the NSAID window starts 3 days before.
+    with pytest.raises(SlotUnavailable, match="earliest day you can book it is Saturday 5"):
+        check_slot(treatment, at(date(2026, 12, 4), 10), now=now)
+
+
+def test_a_treatment_can_be_booked_once_its_preparation_starts_tomorrow_or_later(now, treatment):
+    slot = check_slot(treatment, at(date(2026, 12, 7), 10), now=now)  # window from 4 December
+
+    assert slot.start == at(date(2026, 12, 7), 10)
+
+
+def test_a_consultation_needs_only_the_usual_notice(now, consultation):
+    assert check_slot(consultation, at(date(2026, 12, 2), 14), now=now)
+
+
+def test_free_slots_offers_no_treatment_times_before_preparation_is_possible(now, treatment):
+    assert free_slots(treatment, date(2026, 12, 4), now=now) == []
+    assert free_slots(treatment, date(2026, 12, 7), now=now) != []
+
+
+def test_the_picker_explains_why_an_early_day_has_no_treatment_times(now, treatment):
+    calendar = Calendar.load(BookingPolicy.current(), now)
+
+    picker = build_picker(treatment, date(2026, 12, 2), calendar)
+
+    assert picker.slots == []
+    assert "needs 3 days of preparation" in picker.problem
+    assert all(day.day >= date(2026, 12, 5) for day in picker.free_days)
