@@ -31,8 +31,10 @@ run: migrate
 	@echo ""
 	@echo "  Site:   http://127.0.0.1:8000/"
 	@echo "  Admin:  http://127.0.0.1:8000/admin/"
-	@echo "  Create a staff account first:  $(BIN)/python manage.py createsuperuser"
-	@echo "  Send due reminders and queued mail:  $(BIN)/python manage.py run_jobs"
+	@echo "  Create a staff account first (another terminal):"
+	@echo "      DJANGO_DEBUG=true $(BIN)/python manage.py createsuperuser"
+	@echo "  Send due reminders and queued mail:"
+	@echo "      DJANGO_DEBUG=true $(BIN)/python manage.py run_jobs"
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) runserver 127.0.0.1:8000
 
