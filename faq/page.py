@@ -41,6 +41,8 @@ def entry_data(entry: Entry) -> dict:
         # the one HTML from the database that templates may show unescaped.
         "answer_html": mark_safe(entry.answer_html),  # noqa: S308  # nosec B308, B703  # nosemgrep: mark-safe-only-on-sanitised-html
         "is_essential": entry.is_essential,
+        # A flagged answer tells patients their own instructions take precedence.
+        "needs_review": entry.needs_review,
     }
 
 

@@ -268,3 +268,12 @@ def test_a_cached_page_reads_no_faq_tables(client):
     with CaptureQueriesContext(connection) as queries:
         client.get(FAQ_URL)
     assert not [q for q in queries.captured_queries if '"faq_' in q["sql"]]
+
+
+def test_an_answer_flagged_for_review_tells_patients_to_follow_their_instructions(client):
+    html = client.get(FAQ_URL).content.decode()
+
+    nsaids = html.split('id="nsaids"', 1)[1].split("</details>", 1)[0]
+    assert "Our clinical team is reviewing this answer" in nsaids
+    preparation = html.split('id="preparing-for-the-procedure"', 1)[1].split("</details>", 1)[0]
+    assert "Our clinical team is reviewing this answer" not in preparation
