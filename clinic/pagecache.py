@@ -1,19 +1,30 @@
 """
-Whole public pages kept as finished HTML, for pages that are the same for every
-visitor (the FAQ without a search). One version number covers them all: any change
-to what they show, including the opening hours in the footer, bumps it.
+Whole public pages kept as finished responses, for pages that are the same for every
+visitor (the FAQ without a search). A view marks such a response with `public()`;
+PublicPageCacheMiddleware stores it, headers included, and answers later visitors
+from the cache before sessions, CSRF or authentication run. One version number
+covers every stored page: any change to what they show, including the opening hours
+in the footer, bumps it (`clear()`).
 
 Such pages must not carry a CSP nonce, a CSRF token or anything per visitor: a
 cached copy would hand the same value to everyone.
 """
 
-from collections.abc import Callable
-
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 VERSION_KEY = "pagecache:version"
 TIMEOUT = 60 * 60  # explicit clearing is the rule; this bounds a missed one
+# Set per request by outer middleware, or per visitor: never stored.
+UNSTORED_HEADERS = {"set-cookie", "x-request-id"}
+
+
+def public(response: HttpResponse) -> HttpResponse:
+    """Mark `response` as the same for every visitor, to be served from the cache."""
+    response.public_page = True
+    return response
 
 
 def _version() -> int:
@@ -24,13 +35,8 @@ def _version() -> int:
     return version
 
 
-def cached_html(name: str, build: Callable[[], str]) -> str:
-    key = f"pagecache:{name}:{_version()}"
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        cache.set(key, html, TIMEOUT)
-    return html
+def _key(request: HttpRequest) -> str:
+    return f"pagecache:{request.path}:{_version()}"
 
 
 def _bump() -> None:
@@ -41,8 +47,38 @@ def _bump() -> None:
 
 
 def clear() -> None:
-    """Forget every cached page, now and again once the current transaction commits."""
+    """Forget every stored page, now and again once the current transaction commits."""
     _bump()
     # A request that read the old rows while the edit was uncommitted may have
-    # cached them in between.
+    # stored them in between.
     transaction.on_commit(_bump)
+
+
+class PublicPageCacheMiddleware:
+    """Answer GETs for stored public pages at once; store the ones views mark public."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Only plain GETs from visitors without a session: staff (logged in) always
+        # get a freshly rendered page, and a query string means a search.
+        cacheable = (
+            request.method == "GET"
+            and not request.META.get("QUERY_STRING")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        )
+        if cacheable:
+            stored = cache.get(_key(request))
+            if stored is not None:
+                content, headers = stored
+                return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if cacheable and getattr(response, "public_page", False) and response.status_code == 200:
+            headers = {
+                name: value
+                for name, value in response.headers.items()
+                if name.lower() not in UNSTORED_HEADERS
+            }
+            cache.set(_key(request), (response.content, headers), TIMEOUT)
+        return response

@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "clinic.middleware.ClinicTimeZoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored public pages (the FAQ) are answered here, like static files, with the
+    # headers the inner middleware gave them when they were rendered.
+    "clinic.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
