@@ -19,7 +19,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from booking.clock import clinic_zone, format_day, format_time
-from clinic import pagecache
 
 # --- Services and instructions ------------------------------------------------
 
@@ -225,21 +224,6 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.forget_cached_copies()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.forget_cached_copies()
-        return result
-
-    @staticmethod
-    def forget_cached_copies() -> None:
-        """The hours appear in every page's footer, cached whole pages included."""
-        cache.delete(OpeningHoursManager.CACHE_KEY)
-        pagecache.clear()
 
     def clean(self) -> None:
         if self.opens and self.closes and self.closes <= self.opens:

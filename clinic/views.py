@@ -11,6 +11,8 @@ from django.template import loader
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from clinic import pagecache
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,25 +21,23 @@ def home(request):
     from booking.models import Service
 
     services = Service.objects.filter(is_active=True).order_by("order", "name")
-    return render(request, "clinic/home.html", {"services": services})
+    # The same for every visitor until staff edit a service (clinic.pagecache).
+    return pagecache.public(render(request, "clinic/home.html", {"services": services}))
 
 
 @require_safe
 def contact(request):
-    return render(request, "clinic/contact.html")
+    return pagecache.public(render(request, "clinic/contact.html"))
 
 
 @require_safe
 def privacy(request):
     retention_years = settings.BOOKING_RETENTION_DAYS // 365
-    return render(
-        request,
-        "clinic/privacy.html",
-        {
-            "retention_days": settings.BOOKING_RETENTION_DAYS,
-            "retention_years": retention_years,
-        },
-    )
+    context = {
+        "retention_days": settings.BOOKING_RETENTION_DAYS,
+        "retention_years": retention_years,
+    }
+    return pagecache.public(render(request, "clinic/privacy.html", context))
 
 
 @require_safe
