@@ -10,6 +10,8 @@ Such pages must not carry a CSP nonce, a CSRF token or anything per visitor: a
 cached copy would hand the same value to everyone.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -36,7 +38,9 @@ def _version() -> int:
 
 
 def _key(request: HttpRequest) -> str:
-    return f"pagecache:{request.path}:{_version()}"
+    # Hashed: a path may hold any character, and cache keys may not.
+    path = hashlib.sha256(request.path.encode()).hexdigest()[:32]
+    return f"pagecache:{path}:{_version()}"
 
 
 def _bump() -> None:
