@@ -177,6 +177,16 @@ def test_an_account_editor_cannot_change_or_delete_a_superuser(client):
     assert boss.username == "boss"
 
 
+def login_behind_proxy(client, url, forwarded_for: str, password: str):
+    """A log-in as it reaches us through the proxy (REMOTE_ADDR), which appended the client."""
+    return client.post(
+        url,
+        {"username": "desk", "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
 @pytest.mark.django_db
 def test_behind_the_proxy_lockouts_count_the_real_client_not_the_proxy(
     client, login_url, settings
@@ -184,20 +194,9 @@ def test_behind_the_proxy_lockouts_count_the_real_client_not_the_proxy(
     settings.TRUST_X_FORWARDED_FOR = True
     make_staff("desk")
     for i in range(settings.AXES_FAILURE_LIMIT):
-        # Everyone arrives from the proxy (REMOTE_ADDR); the proxy appends the client.
-        client.post(
-            login_url,
-            {"username": "desk", "password": "wrong"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
-        )
+        login_behind_proxy(client, login_url, f"203.0.113.{i}", "wrong")
 
-    response = client.post(
-        login_url,
-        {"username": "desk", "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="198.51.100.7",
-    )
+    response = login_behind_proxy(client, login_url, "198.51.100.7", PASSWORD)
 
     assert response.status_code == 302  # the real staff member is not locked out
 
@@ -207,18 +206,8 @@ def test_a_forged_first_forwarded_entry_does_not_escape_the_lockout(client, logi
     settings.TRUST_X_FORWARDED_FOR = True
     make_staff("desk")
     for i in range(settings.AXES_FAILURE_LIMIT):
-        client.post(
-            login_url,
-            {"username": "desk", "password": "wrong"},
-            REMOTE_ADDR="10.0.0.1",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.50",
-        )
+        login_behind_proxy(client, login_url, f"192.0.2.{i}, 203.0.113.50", "wrong")
 
-    response = client.post(
-        login_url,
-        {"username": "desk", "password": PASSWORD},
-        REMOTE_ADDR="10.0.0.1",
-        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.50",
-    )
+    response = login_behind_proxy(client, login_url, "192.0.2.99, 203.0.113.50", PASSWORD)
 
     assert response.status_code == 429
