@@ -19,6 +19,8 @@ class ClinicAdminSite(OTPAdminSite):
     site_header = "Vinings Surgery Center: staff"
     site_title = "Vinings staff"
     index_title = "Reception desk and website content"
+    # The bookings list needs the width more than a second menu does.
+    enable_nav_sidebar = False
 
     def __init__(self, name: str = "admin"):
         super().__init__(name)
