@@ -256,3 +256,13 @@ class TestAfterTheStart:
     def test_the_cancel_confirm_page_is_refused(self, client, started):
         response = client.get(manage(started, "cancel"))
         assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_cancelled_booking_no_longer_offers_a_calendar_entry(client, now):
+    booking = make_booking(status=Booking.Status.CANCELLED)
+
+    page = client.get(links.manage_path(booking)).content.decode()
+
+    assert "Cancelled" in page
+    assert "Add to my calendar" not in page
