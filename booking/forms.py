@@ -406,7 +406,9 @@ class BookingForm(SlotFields):
     def __init__(self, *args, services: Iterable[Service] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         policy = self.calendar.policy
-        self.fields["service"].queryset = Service.objects.filter(is_active=True)
+        self.fields["service"].queryset = Service.objects.filter(is_active=True).prefetch_related(
+            "instructions"
+        )
         if services is not None:
             # The view has the list already; reuse it for rendering the choices.
             self.fields["service"].choices = [(s.slug, s) for s in services]

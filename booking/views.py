@@ -47,7 +47,8 @@ def _wants_picker_only(request: HttpRequest) -> bool:
 
 
 def _active_services() -> list[Service]:
-    return list(Service.objects.filter(is_active=True))
+    # Instructions come along: preparation_days() decides each service's first day.
+    return list(Service.objects.filter(is_active=True).prefetch_related("instructions"))
 
 
 def _typed(data, names) -> dict[str, str]:
