@@ -49,21 +49,31 @@ class ClinicTimeZoneMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django has no setting for, plus the absolute limit on staff sessions."""
+    """Headers Django has no setting for."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            started = request.session.setdefault("auth_started_at", int(time.time()))
-            limit = settings.STAFF_SESSION_ABSOLUTE_HOURS * 3600
-            if time.time() - started > limit:
-                # Idle expiry alone would let a busy desk stay logged in forever.
-                logout(request)
-                return redirect(settings.LOGIN_URL)
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class StaffSessionLimitMiddleware:
+    """
+    Log staff out STAFF_SESSION_ABSOLUTE_HOURS after they logged in, however busy:
+    idle expiry alone would let a busy desk stay logged in forever.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            started = request.session.setdefault("auth_started_at", int(time.time()))
+            if time.time() - started > settings.STAFF_SESSION_ABSOLUTE_HOURS * 3600:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
