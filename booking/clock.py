@@ -23,3 +23,9 @@ def format_time(moment: datetime | time) -> str:
     hour = moment.hour % 12 or 12
     suffix = "am" if moment.hour < 12 else "pm"
     return f"{hour}:{moment.minute:02d} {suffix}"
+
+
+def format_moment(moment: datetime) -> str:
+    """'Tuesday 8 December 2026 at 10:00 am', in the clinic's zone."""
+    local = moment.astimezone(clinic_zone())
+    return f"{format_day(local.date())} at {format_time(local)}"

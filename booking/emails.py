@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from booking import links, outbox
 from booking.calendar import booking_ics
-from booking.clock import clinic_zone, format_day, format_time
+from booking.clock import format_day, format_moment, format_time
 from booking.models import Booking, OutgoingEmail, Reminder
 
 Kind = OutgoingEmail.Kind
@@ -27,11 +27,6 @@ Status = OutgoingEmail.Status
 
 
 # --- Context ------------------------------------------------------------------
-
-
-def _when(moment: datetime) -> str:
-    local = moment.astimezone(clinic_zone())
-    return f"{format_day(local.date())} at {format_time(local)}"
 
 
 def _previous_start(booking: Booking) -> datetime | None:
@@ -111,7 +106,7 @@ def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
     """Patient: the new time (with .ics); reception too when the patient moved it."""
     withdraw_pending_reminders(booking)
     previous = _previous_start(booking)
-    previous_when = _when(previous) if previous else ""
+    previous_when = format_moment(previous) if previous else ""
     _to_patient(
         booking,
         Kind.RESCHEDULED,

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from booking.clock import clinic_zone, format_day, format_time
+from booking.clock import clinic_zone, format_day, format_moment, format_time
 
 # --- Services and instructions ------------------------------------------------
 
@@ -159,7 +159,7 @@ class Reminder(models.Model):
         local = appointment_start.astimezone(clinic_zone())
         start, end = self.instruction.dates(local.date())
         values = {
-            "appointment": f"{format_day(local.date())} at {format_time(local)}",
+            "appointment": format_moment(appointment_start),
             "start": format_day(start, local.date()),
             "end": format_day(end or start, local.date()),
         }
@@ -404,7 +404,7 @@ class Booking(models.Model):
     @property
     def when(self) -> str:
         """'Tuesday 8 December 2026 at 10:00 am'."""
-        return f"{format_day(self.local_start.date())} at {format_time(self.local_start)}"
+        return format_moment(self.start)
 
     @property
     def holds_place(self) -> bool:
