@@ -1,21 +1,46 @@
 """
-Which times a patient may book, and taking one of them safely.
+Which times a patient may book, why a day or a time cannot be had, and taking or
+moving a time safely. The one place where the booking rules are applied.
 
 The rules (all data, edited by managers): opening hours per weekday, the slot
-interval, how many patients a slot holds, closure days, the minimum notice and
-the booking horizon. Times are built on the clinic's calendar in its own zone, so
-09:00 stays 09:00 across daylight-saving changes.
+interval, how many patients a slot holds, closure days and federal holidays, the
+minimum notice and the booking horizon, and each service's preparation (a
+treatment whose instructions start three days before can only be booked so far
+ahead that they start tomorrow at the earliest). Times are built on the clinic's
+wall clock, so 09:00 stays 09:00 across daylight-saving changes.
+
+Rules.load() reads them once for a request; free_slots_by_day() answers the
+picker for any range of days; day_refusal() and check_slot() say, in one set of
+messages, why a day or a time cannot be booked; reserve() and move() check and
+write under the booking lock. The desk's one power, skipping the minimum notice,
+is the `skip_notice` argument: the stored rules are never changed for it.
+
+The picker's free times are cached per version of the data they depend on
+(bookings, hours, closures, rules, services); every change to those bumps the
+version on commit (booking.signals). Checks made under the lock never use the
+cache.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from booking.clock import clinic_zone, format_day, format_time
+from booking.holidays import federal_holidays
 from booking.models import Booking, BookingPolicy, Closure, OpeningHours, Service
+from clinic import clock
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "booking:availability-version"
+CACHE_SECONDS = 600
+# Closures are loaded this far ahead whatever the horizon: enough for any check of
+# an existing booking, which may lie beyond a horizon that was shortened since.
+CLOSURES_AHEAD = timedelta(days=400)
 
 
 class SlotUnavailable(Exception):
@@ -39,161 +64,344 @@ class Slot:
 
     @property
     def label(self) -> str:
-        return format_time(self.start)
+        return clock.format_time(self.start)
 
 
-def bookable_days(
-    policy: BookingPolicy, now: datetime | None = None, service: Service | None = None
-) -> tuple[date, date]:
-    """
-    The first and last day a patient may pick, in the clinic's calendar.
+@dataclass(frozen=True)
+class Rules:
+    """The clinic's booking rules as one request or step sees them: loaded once."""
 
-    A service whose instructions start before the appointment (no NSAIDs from three
-    days before) can be booked only so far ahead that the first of those days is
-    still to come tomorrow: nobody is told to have started yesterday.
-    """
-    now = (now or timezone.now()).astimezone(clinic_zone())
-    first = (now + timedelta(hours=policy.min_notice_hours)).date()
-    if service is not None and (days := service.preparation_days()):
-        first = max(first, now.date() + timedelta(days=days + 1))
-    return first, now.date() + timedelta(days=policy.horizon_days)
+    policy: BookingPolicy
+    now: datetime
+    min_notice: timedelta
+    hours: tuple[OpeningHours, ...]
+    closed: dict[date, str] = field(default_factory=dict)
+    closed_until: date | None = None
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        now: datetime | None = None,
+        policy: BookingPolicy | None = None,
+        skip_notice: bool = False,
+    ) -> "Rules":
+        """Three queries: the rules, the opening hours, the closures."""
+        now = (now or timezone.now()).astimezone(clock.zone())
+        policy = policy or BookingPolicy.current()
+        today = now.date()
+        until = today + max(timedelta(days=policy.horizon_days), CLOSURES_AHEAD)
+        return cls(
+            policy=policy,
+            now=now,
+            min_notice=timedelta(hours=0 if skip_notice else policy.min_notice_hours),
+            hours=tuple(OpeningHours.objects.all()),
+            closed=_closed_days(policy, today, until),
+            closed_until=until,
+        )
+
+    @classmethod
+    def locked(cls, *, now: datetime | None = None, skip_notice: bool = False) -> "Rules":
+        """The rules with their row locked until the transaction ends (see BookingPolicy)."""
+        return cls.load(now=now, policy=BookingPolicy.objects.locked(), skip_notice=skip_notice)
+
+    # Days
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def earliest(self) -> datetime:
+        return self.now + self.min_notice
+
+    @property
+    def last_day(self) -> date:
+        return self.today + timedelta(days=self.policy.horizon_days)
+
+    def first_day(self, service: Service | None = None) -> date:
+        """The first day that may be picked, before closures are considered."""
+        first = self.earliest.astimezone(clock.zone()).date()
+        if service is not None and (days := service.preparation_days()):
+            # Nobody is told to have started their preparation yesterday.
+            first = max(first, self.today + timedelta(days=days + 1))
+        return first
+
+    def is_closed(self, day: date) -> bool:
+        """Closed all day: a closure, a federal holiday, or a weekday without hours."""
+        if not any(period.weekday == day.weekday() for period in self.hours):
+            return True
+        if self.closed_until is not None and self.today <= day <= self.closed_until:
+            return day in self.closed
+        return day in _closed_days(self.policy, day, day)
+
+    def first_open_day(self, service: Service | None = None) -> date | None:
+        day = self.first_day(service)
+        while day <= self.last_day:
+            if not self.is_closed(day):
+                return day
+            day += timedelta(days=1)
+        return None
+
+    # Times
+
+    def starts_on(self, service: Service, day: date) -> list[datetime]:
+        """Every start on `day` at which `service` fits inside the opening hours."""
+        step = timedelta(minutes=self.policy.slot_minutes)
+        starts = []
+        for period in self.hours:
+            if period.weekday != day.weekday():
+                continue
+            start = clock.at(day, period.opens)
+            closes = clock.at(day, period.closes)
+            while start + service.duration <= closes:
+                starts.append(start)
+                start += step
+        return sorted(starts)
+
+    def fits_hours(self, start: datetime, end: datetime) -> bool:
+        """Whether [start, end) lies inside one opening period of its day."""
+        local_start, local_end = start.astimezone(clock.zone()), end.astimezone(clock.zone())
+        return any(
+            period.weekday == local_start.weekday()
+            and clock.at(local_start.date(), period.opens) <= local_start
+            and local_end <= clock.at(local_start.date(), period.closes)
+            for period in self.hours
+        )
 
 
-def candidate_starts(
-    service: Service, day: date, policy: BookingPolicy, hours: Iterable[OpeningHours]
-) -> list[datetime]:
-    """Every start time on `day` at which `service` fits inside the opening hours."""
-    zone = clinic_zone()
-    step = timedelta(minutes=policy.slot_minutes)
-    starts = []
-    for period in hours:
-        if period.weekday != day.weekday():
-            continue
-        start = datetime.combine(day, period.opens, tzinfo=zone)
-        closes = datetime.combine(day, period.closes, tzinfo=zone)
-        while start + service.duration <= closes:
-            starts.append(start)
-            start += step
-    return starts
+def _closed_days(policy: BookingPolicy, first: date, last: date) -> dict[date, str]:
+    closed = federal_holidays(first, last) if policy.closed_on_federal_holidays else {}
+    rows = Closure.objects.filter(date__gte=first, date__lte=last).values_list("date", "reason")
+    closed.update({day: reason or "Closed" for day, reason in rows})
+    return closed
 
 
-def places_left(
-    start: datetime, end: datetime, taken: list[tuple[datetime, datetime]], policy: BookingPolicy
+# --- Why a day or a time cannot be booked -----------------------------------------
+
+
+def _first_day_text(rules: Rules, service: Service | None) -> str:
+    day = rules.first_open_day(service)
+    return clock.format_day(day) if day else "after the next few weeks (please call us)"
+
+
+def day_refusal(rules: Rules, day: date, service: Service | None = None) -> str | None:
+    """Why nobody can book `service` on `day` at all, for the patient; None when open."""
+    if day < rules.today:
+        return f"{clock.format_day(day)} has already passed. Please choose a later day."
+    if service is not None and rules.first_day() <= day < rules.first_day(service):
+        return (
+            f"{service.name} needs {service.preparation_days()} days of preparation "
+            f"(see your instructions), so the first day you can book it is "
+            f"{_first_day_text(rules, service)}."
+        )
+    if day < rules.first_day():
+        return (
+            f"We need at least {rules.policy.min_notice_hours} hours' notice, so the "
+            f"first day you can book is {_first_day_text(rules, service)}."
+        )
+    if day > rules.last_day:
+        return (
+            f"We take bookings up to {rules.policy.horizon_days} days ahead, until "
+            f"{clock.format_day(rules.last_day)}. Please choose an earlier day."
+        )
+    if not any(period.weekday == day.weekday() for period in rules.hours):
+        return f"The clinic is closed on {day:%A}s. Please choose another day."
+    if rules.is_closed(day):
+        return f"The clinic is closed on {clock.format_day(day)}. Please choose another day."
+    return None
+
+
+def check_slot(
+    rules: Rules, service: Service, start: datetime, *, exclude: Booking | None = None
+) -> Slot:
+    """The slot starting at `start`, or SlotUnavailable saying why not, for the patient."""
+    local = start.astimezone(clock.zone())
+    if start < rules.now:
+        raise SlotUnavailable("That time has already passed. Please choose a later time.")
+    if start < rules.earliest:
+        raise SlotUnavailable(
+            f"We need at least {rules.policy.min_notice_hours} hours' notice. "
+            "Please choose a later time, or call us."
+        )
+    if problem := day_refusal(rules, local.date(), service):
+        raise SlotUnavailable(problem)
+    if local not in rules.starts_on(service, local.date()):
+        raise SlotUnavailable(
+            "That is not one of our appointment times. Please choose a time from the list."
+        )
+    day_slots = _compute(rules, service, local.date(), local.date(), exclude)[local.date()]
+    for slot in day_slots:
+        if slot.start == local:
+            return slot
+    raise SlotTaken("Sorry, that time was just taken. Please choose another time.")
+
+
+def stranding(rules: Rules, booking: Booking) -> str | None:
+    """Why a booking's time no longer fits the rules (closed since, hours cut), for staff."""
+    day = booking.local_start.date()
+    if rules.is_closed(day):
+        return f"The clinic is closed on {clock.format_day(day)}."
+    if not rules.fits_hours(booking.start, booking.end):
+        return "The appointment is outside the opening hours."
+    return None
+
+
+# --- Free times ------------------------------------------------------------------------
+
+
+def _places_left(
+    rules: Rules, start: datetime, end: datetime, taken: list[tuple[datetime, datetime]]
 ) -> int:
     """Capacity minus the most bookings overlapping at any moment of [start, end)."""
-    step = timedelta(minutes=policy.slot_minutes)
+    step = timedelta(minutes=rules.policy.slot_minutes)
     busiest = 0
     moment = start
     while moment < end:
         slice_end = min(moment + step, end)
         busiest = max(busiest, sum(1 for s, e in taken if s < slice_end and e > moment))
         moment = slice_end
-    return policy.capacity - busiest
+    return rules.policy.capacity - busiest
+
+
+def _compute(
+    rules: Rules, service: Service, first: date, last: date, exclude: Booking | None
+) -> dict[date, list[Slot]]:
+    """Slots with a place left on each open day of [first, last]; one query for bookings."""
+    window_start, window_end = clock.day_bounds(first, last)
+    bookings = Booking.objects.holding_a_place().overlapping(window_start, window_end)
+    if exclude is not None:
+        bookings = bookings.exclude(pk=exclude.pk)
+    taken_by_day: dict[date, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for start, end in bookings.values_list("start", "end"):
+        day, last_of_booking = clock.today(start), clock.today(end)
+        while day <= last_of_booking:
+            taken_by_day[day].append((start, end))
+            day += timedelta(days=1)
+    result: dict[date, list[Slot]] = {}
+    day = first
+    while day <= last:
+        slots = []
+        if not rules.is_closed(day):
+            for start in rules.starts_on(service, day):
+                end = start + service.duration
+                left = _places_left(rules, start, end, taken_by_day[day])
+                if left > 0:
+                    slots.append(Slot(start=start, end=end, places_left=left))
+        result[day] = slots
+        day += timedelta(days=1)
+    return result
+
+
+def version() -> int | None:
+    """The version of everything free times depend on (None: the cache is away)."""
+    try:
+        current = cache.get(VERSION_KEY)
+        if current is None:
+            cache.add(VERSION_KEY, int(timezone.now().timestamp() * 1000), None)
+            current = cache.get(VERSION_KEY)
+        return current
+    except Exception:  # noqa: BLE001 - a cache that is down means "work it out", never an error
+        logger.warning("availability cache unavailable; free times worked out uncached")
+        return None
+
+
+def forget() -> None:
+    """Bookings or rules changed: free times are worked out again from now on."""
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet: the next reader starts one
+            pass
+    except Exception:  # noqa: BLE001 - the change stands; cached times expire by themselves
+        logger.warning("availability cache unavailable; could not forget free times")
+
+
+def free_slots_by_day(
+    rules: Rules,
+    service: Service,
+    *,
+    first: date | None = None,
+    last: date | None = None,
+    exclude: Booking | None = None,
+) -> dict[date, list[Slot]]:
+    """
+    The bookable times of `service` for every day of [first, last] (default: every
+    bookable day), an empty list for a day without any. Cached between changes;
+    what depends on the moment (the minimum notice) is applied after the cache.
+    """
+    first = max(first or rules.first_day(service), rules.first_day(service))
+    last = min(last or rules.last_day, rules.last_day)
+    if first > last:
+        return {}
+    by_day = _cached(rules, service, first, last, exclude)
+    return {day: [s for s in slots if s.start >= rules.earliest] for day, slots in by_day.items()}
+
+
+def _cached(
+    rules: Rules, service: Service, first: date, last: date, exclude: Booking | None
+) -> dict[date, list[Slot]]:
+    current = version()
+    if current is None:
+        return _compute(rules, service, first, last, exclude)
+    key = f"booking:slots:{current}:{service.pk}:{first}:{last}:{exclude.pk if exclude else '-'}"
+    try:
+        by_day = cache.get(key)
+    except Exception:  # noqa: BLE001 - as in version(): uncached, never an error
+        return _compute(rules, service, first, last, exclude)
+    if by_day is None:
+        by_day = _compute(rules, service, first, last, exclude)
+        try:
+            cache.set(key, by_day, CACHE_SECONDS)
+        except Exception:  # noqa: BLE001 - as in version()
+            logger.warning("availability cache unavailable; free times not kept")
+    return by_day
 
 
 def free_slots(
     service: Service,
     day: date,
     *,
-    now: datetime | None = None,
-    policy: BookingPolicy | None = None,
+    rules: Rules | None = None,
     exclude: Booking | None = None,
 ) -> list[Slot]:
-    """
-    The times on `day` at which `service` can still be booked.
-
-    `exclude` leaves a booking out of the count (when its own patient moves it).
-    Three queries whatever the number of slots or bookings.
-    """
-    policy = policy or BookingPolicy.current()
-    now = now or timezone.now()
-    first_day, last_day = bookable_days(policy, now, service)
-    if not first_day <= day <= last_day or Closure.objects.filter(date=day).exists():
-        return []
-    starts = candidate_starts(service, day, policy, OpeningHours.objects.all())
-    if not starts:
-        return []
-    earliest = now + timedelta(hours=policy.min_notice_hours)
-    bookings = Booking.objects.holding_a_place().overlapping(
-        starts[0], starts[-1] + service.duration
-    )
-    if exclude is not None:
-        bookings = bookings.exclude(pk=exclude.pk)
-    taken = list(bookings.values_list("start", "end"))
-    slots = []
-    for start in starts:
-        if start < earliest:
-            continue
-        left = places_left(start, start + service.duration, taken, policy)
-        if left > 0:
-            slots.append(Slot(start=start, end=start + service.duration, places_left=left))
-    return slots
+    """The times on `day` at which `service` can still be booked."""
+    rules = rules or Rules.load()
+    return free_slots_by_day(rules, service, first=day, last=day, exclude=exclude).get(day, [])
 
 
-def check_slot(
+# --- Taking a time, under the lock ---------------------------------------------------
+
+
+def reserve(
     service: Service,
     start: datetime,
     *,
     now: datetime | None = None,
-    policy: BookingPolicy | None = None,
-    exclude: Booking | None = None,
-) -> Slot:
-    """The slot starting at `start`, or SlotUnavailable saying why not, for the patient."""
-    policy = policy or BookingPolicy.current()
-    now = now or timezone.now()
-    local = start.astimezone(clinic_zone())
-    first_day, last_day = bookable_days(policy, now, service)
-    if start < now:
-        raise SlotUnavailable("That time has already passed. Please choose a later time.")
-    if start < now + timedelta(hours=policy.min_notice_hours):
-        raise SlotUnavailable(
-            f"We need at least {policy.min_notice_hours} hours' notice. "
-            "Please choose a later time, or call us."
-        )
-    if local.date() < first_day:
-        raise SlotUnavailable(
-            f"{service.name} needs {service.preparation_days()} days of preparation before "
-            f"the day, so the earliest day you can book it is {format_day(first_day)}."
-        )
-    if local.date() > last_day:
-        raise SlotUnavailable(
-            f"We take bookings up to {policy.horizon_days} days ahead. Please choose an earlier day."
-        )
-    if Closure.objects.filter(date=local.date()).exists():
-        raise SlotUnavailable("The clinic is closed that day. Please choose another day.")
-    starts = candidate_starts(service, local.date(), policy, OpeningHours.objects.all())
-    if local not in starts:
-        raise SlotUnavailable(
-            "That is not one of our appointment times. Please choose a time from the list."
-        )
-    for slot in free_slots(service, local.date(), now=now, policy=policy, exclude=exclude):
-        if slot.start == local:
-            return slot
-    raise SlotTaken("Sorry, that time was just taken. Please choose another time.")
-
-
-def reserve(
-    service: Service, start: datetime, *, now: datetime | None = None, **fields
+    skip_notice: bool = False,
+    **fields,
 ) -> Booking:
     """
     Create a booking for the slot at `start`, or raise SlotUnavailable.
 
     The booking rules row is locked for the check and the insert, so two patients
     asking for the last place at once are served one after the other and the
-    second is told it was taken. Must run inside the caller's transaction, which
-    also writes the emails the booking causes.
+    second is told it was taken. Runs inside the caller's transaction, which also
+    writes the emails the booking causes.
     """
     with transaction.atomic():
-        policy = BookingPolicy.objects.select_for_update().get(pk=1)
-        slot = check_slot(service, start, now=now, policy=policy)
+        rules = Rules.locked(now=now, skip_notice=skip_notice)
+        slot = check_slot(rules, service, start)
         return Booking.objects.create(service=service, start=slot.start, end=slot.end, **fields)
 
 
-def move(booking: Booking, start: datetime, *, now: datetime | None = None) -> Booking:
-    """Move `booking` to the slot at `start` under the same lock and rules as reserve()."""
+def move(
+    booking: Booking, start: datetime, *, now: datetime | None = None, skip_notice: bool = False
+) -> Booking:
+    """Move `booking` (a locked, fresh copy) to the slot at `start`, under the same lock."""
     with transaction.atomic():
-        policy = BookingPolicy.objects.select_for_update().get(pk=1)
-        slot = check_slot(booking.service, start, now=now, policy=policy, exclude=booking)
+        rules = Rules.locked(now=now, skip_notice=skip_notice)
+        slot = check_slot(rules, booking.service, start, exclude=booking)
         booking.start, booking.end = slot.start, slot.end
         booking.sequence += 1
         booking.save(update_fields=["start", "end", "sequence", "updated_at"])

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from booking import links, outbox
-from booking.calendar import booking_ics
-from booking.clock import format_day, format_moment, format_time
+from booking.ics import booking_ics
 from booking.models import Booking, OutgoingEmail, Reminder
+from clinic.clock import format_day, format_moment, format_time
 
 Kind = OutgoingEmail.Kind
 Status = OutgoingEmail.Status

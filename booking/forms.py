@@ -1,26 +1,24 @@
 """
-The patient's booking forms and the time picker they show.
+The patient's booking forms.
 
 Forms own validation: every text has a max_length, clean_* methods normalise what
-was typed, and every message is written for a patient. Whether a time can be had
-is decided by booking.availability (check_slot here, reserve/move under a lock in
-booking.workflow); the picker only shows it.
+was typed, and every message is written for a patient. Whether a day or a time can
+be had is decided by booking.availability (day_refusal and check_slot here,
+reserve and move under the lock in booking.workflow).
 """
 
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from datetime import time
 
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
 from booking import availability
-from booking.availability import Slot, SlotUnavailable
-from booking.clock import clinic_zone, format_day
-from booking.models import Booking, BookingPolicy, Closure, OpeningHours, Service
+from booking.availability import Rules, SlotUnavailable
+from booking.models import Booking, Service
+from clinic import clock
 
 # Line breaks, tabs, NUL, DEL, C1 controls and Unicode line separators. In a name
 # they could end an email header early ("Pat\r\nBcc: …"), so a name with one is
@@ -31,236 +29,6 @@ PHONE_DIGITS = (7, 20)
 TIME_VALUE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 TOO_LONG = "Please use at most %(limit_value)d characters (you used %(show_value)d)."
-
-
-def parse_day(raw: object) -> date | None:
-    """A YYYY-MM-DD string as a date, or None for anything else."""
-    if not isinstance(raw, str) or len(raw) != 10:
-        return None
-    try:
-        return datetime.strptime(raw, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-
-
-def short_day(day: date) -> str:
-    """'Thu 3 Dec': for buttons where space is short."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-# --- Why a day has no times ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """The clinic's calendar as one request sees it: loaded once, asked many times."""
-
-    policy: BookingPolicy
-    now: datetime
-    first_day: date
-    last_day: date
-    closed_days: frozenset[date]
-    hours: tuple[OpeningHours, ...]
-
-    @classmethod
-    def load(cls, policy: BookingPolicy, now: datetime) -> "Calendar":
-        first_day, last_day = availability.bookable_days(policy, now)
-        closed = Closure.objects.filter(date__gte=first_day, date__lte=last_day)
-        return cls(
-            policy=policy,
-            now=now,
-            first_day=first_day,
-            last_day=last_day,
-            closed_days=frozenset(closed.values_list("date", flat=True)),
-            hours=tuple(OpeningHours.objects.all()),
-        )
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(clinic_zone()).date()
-
-    def first_day_for(self, service: Service) -> date:
-        """The first bookable day for `service` (later for one that needs preparation)."""
-        return availability.bookable_days(self.policy, self.now, service)[0]
-
-    def day_problem(self, day: date, service: Service | None = None) -> str | None:
-        """Why nobody can book on `day` at all, for the patient; None when it is open."""
-        if day < self.today:
-            return f"{format_day(day)} has already passed. Please choose a later day."
-        if service is not None and self.first_day <= day < self.first_day_for(service):
-            return (
-                f"{service.name} needs {service.preparation_days()} days of preparation "
-                f"(see your instructions), so the first day you can book it is "
-                f"{format_day(self.first_day_for(service))}."
-            )
-        if day < self.first_day:
-            return (
-                f"We need at least {self.policy.min_notice_hours} hours' notice, so the "
-                f"first day you can book is {format_day(self.first_day)}."
-            )
-        if day > self.last_day:
-            return (
-                f"We take bookings up to {self.policy.horizon_days} days ahead, until "
-                f"{format_day(self.last_day)}. Please choose an earlier day."
-            )
-        if day in self.closed_days:
-            return f"The clinic is closed on {format_day(day)}. Please choose another day."
-        if not any(period.weekday == day.weekday() for period in self.hours):
-            return f"The clinic is closed on {day:%A}s. Please choose another day."
-        return None
-
-    def free_slots_by_day(
-        self, service: Service, *, exclude: Booking | None = None
-    ) -> dict[date, list[Slot]]:
-        """
-        availability.free_slots for every bookable day, with one query for bookings.
-
-        Same rules, same helpers; only the loading is batched so that the picker
-        can show the next free days without a query per day. Kept equal to
-        free_slots by tests/booking/test_availability.py.
-        """
-        zone = clinic_zone()
-        window_start = datetime.combine(self.first_day, time.min, tzinfo=zone)
-        window_end = datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=zone)
-        bookings = Booking.objects.holding_a_place().overlapping(window_start, window_end)
-        if exclude is not None:
-            bookings = bookings.exclude(pk=exclude.pk)
-        taken_by_day: dict[date, list[tuple[datetime, datetime]]] = defaultdict(list)
-        for start, end in bookings.values_list("start", "end"):
-            day = start.astimezone(zone).date()
-            while day <= end.astimezone(zone).date():
-                taken_by_day[day].append((start, end))
-                day += timedelta(days=1)
-
-        earliest = self.now + timedelta(hours=self.policy.min_notice_hours)
-        first_day = self.first_day_for(service)
-        result: dict[date, list[Slot]] = {}
-        day = self.first_day
-        while day <= self.last_day:
-            slots = []
-            if day >= first_day and day not in self.closed_days:
-                for start in availability.candidate_starts(service, day, self.policy, self.hours):
-                    if start < earliest:
-                        continue
-                    end = start + service.duration
-                    left = availability.places_left(start, end, taken_by_day[day], self.policy)
-                    if left > 0:
-                        slots.append(Slot(start=start, end=end, places_left=left))
-            result[day] = slots
-            day += timedelta(days=1)
-        return result
-
-
-# --- The time picker -----------------------------------------------------------
-
-PARTS_OF_DAY = (("Morning", time(0, 0)), ("Afternoon", time(12, 0)), ("Evening", time(17, 0)))
-
-
-def group_slots(slots: Iterable[Slot]) -> list[tuple[str, list[Slot]]]:
-    """[('Morning', [...]), ('Afternoon', [...])]: only the parts of the day that have times."""
-    groups: dict[str, list[Slot]] = {}
-    for slot in slots:
-        part = next(name for name, begins in reversed(PARTS_OF_DAY) if slot.start.time() >= begins)
-        groups.setdefault(part, []).append(slot)
-    return list(groups.items())
-
-
-@dataclass(frozen=True)
-class FreeDay:
-    day: date
-    count: int
-
-    @property
-    def value(self) -> str:
-        return self.day.isoformat()
-
-    @property
-    def weekday(self) -> str:
-        return f"{self.day:%a}"
-
-    @property
-    def short(self) -> str:
-        return f"{self.day.day} {self.day:%b}"
-
-    @property
-    def label(self) -> str:
-        return format_day(self.day)
-
-
-@dataclass
-class Picker:
-    """What the 'Day and time' step shows: the chosen day's times and the next free days."""
-
-    service: Service | None
-    day: date | None
-    first_day: date
-    last_day: date
-    slots: list[Slot] = field(default_factory=list)
-    problem: str = ""
-    free_days: list[FreeDay] = field(default_factory=list)
-    next_free: FreeDay | None = None
-
-    @property
-    def groups(self) -> list[tuple[str, list[Slot]]]:
-        return group_slots(self.slots)
-
-    @property
-    def day_label(self) -> str:
-        return format_day(self.day) if self.day else ""
-
-    @property
-    def announcement(self) -> str:
-        """One sentence for screen readers when the times change."""
-        if self.service is None:
-            return "Choose a service to see free times."
-        if self.slots:
-            count = len(self.slots)
-            return f"{count} free time{'s' if count != 1 else ''} on {self.day_label}."
-        return self.problem
-
-
-def build_picker(
-    service: Service | None,
-    day: date | None,
-    calendar: Calendar,
-    *,
-    exclude: Booking | None = None,
-    show_days: int = 6,
-) -> Picker:
-    """
-    The picker for `service` on `day`. Without a day it opens on the first day
-    that has a free time. Four queries at most, however many bookings there are.
-    """
-    picker = Picker(
-        service=service, day=day, first_day=calendar.first_day, last_day=calendar.last_day
-    )
-    if service is None:
-        return picker
-    by_day = calendar.free_slots_by_day(service, exclude=exclude)
-    free = [FreeDay(d, len(slots)) for d, slots in by_day.items() if slots]
-    picker.free_days = free[:show_days]
-    if day is None:
-        if not free:
-            picker.problem = "There are no free times in the next weeks. Please call us."
-            return picker
-        picker.day = day = free[0].day
-    picker.slots = by_day.get(day, [])
-    if not picker.slots:
-        picker.problem = calendar.day_problem(day, service) or (
-            f"All times on {format_day(day)} are taken. Please choose another day."
-        )
-        picker.next_free = next((item for item in free if item.day > day), None)
-    return picker
-
-
-def picker_choice(
-    data: Mapping[str, str], services: Iterable[Service]
-) -> tuple[Service | None, date | None]:
-    """The service and day that request data (GET or POST) asks the picker for."""
-    by_slug = {service.slug: service for service in services}
-    service = by_slug.get(data.get("service", ""))
-    day = parse_day(data.get("pick_date")) or parse_day(data.get("date"))
-    return service, day
 
 
 # --- The forms -----------------------------------------------------------------
@@ -289,16 +57,16 @@ class SlotFields(forms.Form):
         },
     )
 
-    def __init__(self, *args, calendar: Calendar, **kwargs):
+    def __init__(self, *args, rules: Rules, **kwargs):
         super().__init__(*args, **kwargs)
-        self.calendar = calendar
+        self.rules = rules
         self.fields["date"].widget.attrs.update(
-            min=calendar.first_day.isoformat(), max=calendar.last_day.isoformat()
+            min=rules.first_day().isoformat(), max=rules.last_day.isoformat()
         )
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
-        problem = self.calendar.day_problem(day)
+        problem = availability.day_refusal(self.rules, day)
         if problem:
             raise forms.ValidationError(problem)
         return day
@@ -325,15 +93,9 @@ class SlotFields(forms.Form):
         day, at = cleaned.get("date"), cleaned.get("time")
         if service is None or day is None or at is None:
             return cleaned
-        start = datetime.combine(day, at, tzinfo=clinic_zone())
+        start = clock.at(day, at)
         try:
-            availability.check_slot(
-                service,
-                start,
-                now=self.calendar.now,
-                policy=self.calendar.policy,
-                exclude=self.booking_to_exclude(),
-            )
+            availability.check_slot(self.rules, service, start, exclude=self.booking_to_exclude())
         except SlotUnavailable as error:
             self.add_error("time", str(error))
         else:
@@ -341,7 +103,7 @@ class SlotFields(forms.Form):
         return cleaned
 
 
-class BookingForm(SlotFields):
+class RequestForm(SlotFields):
     """A patient asks for an appointment (/book/)."""
 
     field_order = ["service", "date", "time", "name", "email", "phone", "notes", "consent"]
@@ -405,10 +167,8 @@ class BookingForm(SlotFields):
 
     def __init__(self, *args, services: Iterable[Service] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        policy = self.calendar.policy
-        self.fields["service"].queryset = Service.objects.filter(is_active=True).prefetch_related(
-            "instructions"
-        )
+        policy = self.rules.policy
+        self.fields["service"].queryset = Service.objects.bookable()
         if services is not None:
             # The view has the list already; reuse it for rendering the choices.
             self.fields["service"].choices = [(s.slug, s) for s in services]
@@ -465,7 +225,7 @@ class BookingForm(SlotFields):
             raise forms.ValidationError(self.HONEYPOT_MESSAGE, code="honeypot")
         cleaned = super().clean()
         shown = self.data.get("consent_version")
-        if cleaned.get("consent") and shown and shown != self.calendar.policy.consent_version:
+        if cleaned.get("consent") and shown and shown != self.rules.policy.consent_version:
             self.add_error(
                 "consent",
                 "We have updated this statement since you opened the page. "

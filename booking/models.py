@@ -18,9 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from booking.clock import clinic_zone, format_day, format_moment, format_time
+from clinic import clock
+from clinic.clock import format_day, format_moment, format_time
 
 # --- Services and instructions ------------------------------------------------
+
+
+class ServiceQuerySet(models.QuerySet):
+    def bookable(self) -> "ServiceQuerySet":
+        """Offered for booking, with the instructions that decide each one's first day."""
+        return self.filter(is_active=True).prefetch_related("instructions")
 
 
 class Service(models.Model):
@@ -41,6 +48,8 @@ class Service(models.Model):
     )
     is_active = models.BooleanField("offered for booking", default=True)
     order = models.PositiveSmallIntegerField(default=0)
+
+    objects = ServiceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -151,12 +160,10 @@ class Reminder(models.Model):
             ) from error
 
     def due_at(self, appointment_start: datetime) -> datetime:
-        zone = clinic_zone()
-        day = appointment_start.astimezone(zone).date() + timedelta(days=self.day)
-        return datetime.combine(day, self.at, tzinfo=zone)
+        return clock.at(clock.today(appointment_start) + timedelta(days=self.day), self.at)
 
     def render(self, appointment_start: datetime) -> str:
-        local = appointment_start.astimezone(clinic_zone())
+        local = appointment_start.astimezone(clock.zone())
         start, end = self.instruction.dates(local.date())
         values = {
             "appointment": format_moment(appointment_start),
@@ -243,6 +250,17 @@ class Closure(models.Model):
         return f"{self.date:%Y-%m-%d} {self.reason}".strip()
 
 
+class BookingPolicyManager(models.Manager):
+    def locked(self) -> "BookingPolicy":
+        """
+        The rules row, locked until the transaction ends: every booking step that
+        takes or moves a time holds it (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+        IMMEDIATE transactions write one at a time).
+        """
+        BookingPolicy.current()  # a fresh database has no row yet
+        return self.select_for_update().get(pk=1)
+
+
 class BookingPolicy(models.Model):
     """
     The clinic's booking rules: one row, edited by managers.
@@ -284,8 +302,14 @@ class BookingPolicy(models.Model):
     consent_version = models.CharField(
         max_length=20, default="2026-11", help_text="Change this whenever the wording changes."
     )
+    closed_on_federal_holidays = models.BooleanField(
+        default=True,
+        help_text="Take no bookings on US federal holidays (as observed). Other days "
+        "the clinic is closed are added under Closures.",
+    )
 
     history = HistoricalRecords()
+    objects = BookingPolicyManager()
 
     class Meta:
         verbose_name = verbose_name_plural = "booking rules"
@@ -325,13 +349,13 @@ class BookingQuerySet(models.QuerySet):
     def overlapping(self, start: datetime, end: datetime) -> "BookingQuerySet":
         return self.filter(start__lt=end, end__gt=start)
 
-    def on_day(self, day: date) -> "BookingQuerySet":
-        zone = clinic_zone()
-        start = datetime.combine(day, time.min, tzinfo=zone)
-        return self.filter(start__gte=start, start__lt=start + timedelta(days=1))
+    def on_days(self, first: date, last: date | None = None) -> "BookingQuerySet":
+        """Bookings starting on the clinic's calendar days `first` to `last`."""
+        start, end = clock.day_bounds(first, last)
+        return self.filter(start__gte=start, start__lt=end)
 
-    def upcoming(self, now: datetime | None = None) -> "BookingQuerySet":
-        return self.filter(start__gte=now or timezone.now())
+    def on_day(self, day: date) -> "BookingQuerySet":
+        return self.on_days(day)
 
 
 class Booking(models.Model):
@@ -395,11 +419,11 @@ class Booking(models.Model):
 
     @property
     def local_start(self) -> datetime:
-        return self.start.astimezone(clinic_zone())
+        return self.start.astimezone(clock.zone())
 
     @property
     def local_end(self) -> datetime:
-        return self.end.astimezone(clinic_zone())
+        return self.end.astimezone(clock.zone())
 
     @property
     def when(self) -> str:

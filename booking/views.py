@@ -15,16 +15,15 @@ from functools import wraps
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from booking import calendar as booking_calendar
-from booking import links, workflow
-from booking.availability import SlotUnavailable
-from booking.forms import BookingForm, Calendar, MoveForm, build_picker, parse_day, picker_choice
-from booking.models import Booking, BookingPolicy, Service
+from booking import ics, links, workflow
+from booking.availability import Rules, SlotUnavailable
+from booking.forms import MoveForm, RequestForm
+from booking.models import Booking, Service
+from booking.picker import build_picker, parse_day, picker_choice
 from clinic.ratelimit import (
     BOOKING_PER_ADDRESS,
     BOOKING_PER_EMAIL,
@@ -47,8 +46,7 @@ def _wants_picker_only(request: HttpRequest) -> bool:
 
 
 def _active_services() -> list[Service]:
-    # Instructions come along: preparation_days() decides each service's first day.
-    return list(Service.objects.filter(is_active=True).prefetch_related("instructions"))
+    return list(Service.objects.bookable())
 
 
 def _typed(data, names) -> dict[str, str]:
@@ -73,20 +71,19 @@ def _typed(data, names) -> dict[str, str]:
     unless=_wants_picker_only,
 )
 def book(request: HttpRequest) -> HttpResponse:
-    policy = BookingPolicy.current()
-    calendar = Calendar.load(policy, timezone.now())
+    rules = Rules.load()
     services = _active_services()
-    form_kwargs = {"calendar": calendar, "services": services}
+    form_kwargs = {"rules": rules, "services": services}
 
     if request.method == "POST" and not _wants_picker_only(request):
-        form = BookingForm(request.POST, **form_kwargs)
+        form = RequestForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
                 booking = workflow.request(
                     form.cleaned_data["service"],
                     form.cleaned_data["start"],
-                    consent_version=policy.consent_version,
-                    now=calendar.now,
+                    consent_version=rules.policy.consent_version,
+                    now=rules.now,
                     **form.patient_details(),
                 )
             except SlotUnavailable as error:
@@ -103,12 +100,12 @@ def book(request: HttpRequest) -> HttpResponse:
     else:
         data = request.POST if request.method == "POST" else request.GET
         initial = _typed(data, ("service", "date", "time", "consent", *PATIENT_FIELDS))
-        form = BookingForm(initial=initial, **form_kwargs)
+        form = RequestForm(initial=initial, **form_kwargs)
 
     service, day = picker_choice(data, services)
     if service is None and "service" not in data and services:
         service = services[0]
-    picker = build_picker(service, day, calendar)
+    picker = build_picker(rules, service, day)
     if not form.is_bound:
         form.initial.setdefault("service", service.slug if service else None)
         form.initial["date"] = picker.day.isoformat() if picker.day else data.get("date", "")
@@ -118,7 +115,7 @@ def book(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "picker": picker,
-            "policy": policy,
+            "policy": rules.policy,
             "services": services,
             "selected_time": data.get("time", ""),
         },
@@ -129,9 +126,8 @@ def book(request: HttpRequest) -> HttpResponse:
 @require_safe
 def slots(request: HttpRequest) -> HttpResponse:
     """The 'Day and time' picker as an HTML fragment, for booking.js."""
-    calendar = Calendar.load(BookingPolicy.current(), timezone.now())
     service, day = picker_choice(request.GET, _active_services())
-    picker = build_picker(service, day, calendar)
+    picker = build_picker(Rules.load(), service, day)
     response = render(
         request,
         "booking/includes/time_picker.html",
@@ -199,20 +195,23 @@ def _manage_page(
     data=None,
     status: int = 200,
 ) -> HttpResponse:
-    now = timezone.now()
-    context = {"booking": booking, "token": token, "can_change": booking.patient_can_change(now)}
+    rules = Rules.load()
+    context = {
+        "booking": booking,
+        "token": token,
+        "can_change": booking.patient_can_change(rules.now),
+    }
     if context["can_change"]:
-        calendar = Calendar.load(BookingPolicy.current(), now)
         data = data if data is not None else request.GET
         day = parse_day(data.get("pick_date")) or parse_day(data.get("date"))
-        if day is None and calendar.first_day <= booking.local_start.date() <= calendar.last_day:
+        if day is None and rules.first_day() <= booking.local_start.date() <= rules.last_day:
             # Open on the appointment's own day: the times around it first.
             day = booking.local_start.date()
-        picker = build_picker(booking.service, day, calendar, exclude=booking)
+        picker = build_picker(rules, booking.service, day, moving=booking)
         if form is None:
             form = MoveForm(
                 initial={"date": picker.day.isoformat() if picker.day else data.get("date", "")},
-                calendar=calendar,
+                rules=rules,
                 booking=booking,
             )
         context.update(form=form, picker=picker, selected_time=data.get("time", ""))
@@ -235,9 +234,8 @@ def manage_slots(request: HttpRequest, booking: Booking, token: str) -> HttpResp
     """The picker for moving this booking, as an HTML fragment for booking.js."""
     if not booking.patient_can_change():
         return HttpResponse(status=409)
-    calendar = Calendar.load(BookingPolicy.current(), timezone.now())
     day = parse_day(request.GET.get("date"))
-    picker = build_picker(booking.service, day, calendar, exclude=booking)
+    picker = build_picker(Rules.load(), booking.service, day, moving=booking)
     return render(
         request,
         "booking/includes/time_picker.html",
@@ -261,13 +259,11 @@ def move(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
         return _refuse_change(request, token)
     if _wants_picker_only(request):
         return _manage_page(request, booking, token, data=request.POST)
-    calendar = Calendar.load(BookingPolicy.current(), timezone.now())
-    form = MoveForm(request.POST, calendar=calendar, booking=booking)
+    rules = Rules.load()
+    form = MoveForm(request.POST, rules=rules, booking=booking)
     if form.is_valid():
         try:
-            workflow.reschedule(
-                booking, form.cleaned_data["start"], by_patient=True, now=calendar.now
-            )
+            workflow.move(booking, form.cleaned_data["start"], by_patient=True, now=rules.now)
         except (SlotUnavailable, workflow.TransitionNotAllowed) as error:
             form.add_error("time", str(error))
             booking.refresh_from_db()
@@ -304,7 +300,7 @@ def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
 def calendar_file(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     """The appointment and its instructions as a .ics file, for the patient's calendar."""
     response = HttpResponse(
-        booking_calendar.booking_ics(booking, method="PUBLISH"),
+        ics.booking_ics(booking, method="PUBLISH"),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = (

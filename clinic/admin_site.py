@@ -39,3 +39,61 @@ class ClinicAdminSite(OTPAdminSite):
         if settings.STAFF_REQUIRE_2FA:
             return super().has_permission(request)
         return admin.AdminSite.has_permission(self, request)
+
+
+# --- What every admin page of the clinic shares ----------------------------------------
+
+
+def rendered_in_clinic_time(view, *args, **kwargs):
+    """
+    Run and render an admin view with the clinic's zone as the current one, so every
+    date and time the admin shows or reads (lists, forms, history, inlines) is
+    clinic time rather than the server's UTC. Rendering happens here because a
+    template response would otherwise render after the override has ended.
+    """
+    from django.template.response import SimpleTemplateResponse
+    from django.utils import timezone
+
+    from clinic import clock
+
+    with timezone.override(clock.zone()):
+        response = view(*args, **kwargs)
+        if isinstance(response, SimpleTemplateResponse):
+            response.render()
+    return response
+
+
+class ClinicTimeMixin:
+    """Every page of a ModelAdmin in clinic time."""
+
+    def changelist_view(self, request, extra_context=None):
+        return rendered_in_clinic_time(super().changelist_view, request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return rendered_in_clinic_time(
+            super().changeform_view, request, object_id, form_url, extra_context
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        return rendered_in_clinic_time(super().history_view, request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return rendered_in_clinic_time(super().delete_view, request, object_id, extra_context)
+
+
+class HistoryQuerysetMixin:
+    """For SimpleHistoryAdmin: the history page's query without a Django 6.1 deprecation."""
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        from django.db import models
+
+        # django-simple-history 3.13 calls select_related() with no arguments for a
+        # model without foreign keys (Topic, FaqPage, BookingPolicy), which Django 6.1
+        # deprecates (RemovedInDjango2028Warning); same query, named fields only.
+        records = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
+        foreign_keys = [
+            field.name
+            for field in history_manager.model.tracked_fields
+            if isinstance(field, models.ForeignKey)
+        ]
+        return records.select_related(*foreign_keys) if foreign_keys else records

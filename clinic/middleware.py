@@ -3,13 +3,13 @@
 import re
 import secrets
 import time
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from clinic import clock
 from clinic.logging import request_id_var
 
 # A proxy's id is reused only when it looks like one; anything else could smuggle
@@ -38,7 +38,7 @@ class ClinicTimeZoneMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
+        self.zone = clock.zone()
 
     def __call__(self, request):
         timezone.activate(self.zone)

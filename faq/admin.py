@@ -7,7 +7,6 @@ review) are advice shown beside the form; they never stop a save.
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,21 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin_site import HistoryQuerysetMixin
 from faq.models import Entry, FaqPage, Topic
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        # django-simple-history 3.13 calls select_related() with no arguments for a
-        # model without foreign keys (Topic, FaqPage), which Django 6.1 deprecates
-        # (RemovedInDjango2028Warning); same query, named fields only.
-        records = history_manager.filter(**{pk_name: object_id}).select_related("history_user")
-        foreign_keys = [
-            field.name
-            for field in history_manager.model.tracked_fields
-            if isinstance(field, models.ForeignKey)
-        ]
-        return records.select_related(*foreign_keys) if foreign_keys else records
+class HistoryAdmin(HistoryQuerysetMixin, SimpleHistoryAdmin):
+    pass
 
 
 def warn_if_review_overdue(request) -> None:

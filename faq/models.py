@@ -2,16 +2,14 @@
 
 import unicodedata
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic import clock
 from faq.rendering import find_scrutinised_claims, render_markdown
 
 # Longer queries are not questions a patient types; cutting them bounds the work a
@@ -38,7 +36,7 @@ def normalise_query(raw: str | None) -> str:
 
 def clinic_today() -> date:
     """Today's date where the clinic is, which is what review dates mean."""
-    return timezone.localdate(timezone=ZoneInfo(settings.CLINIC_TIME_ZONE))
+    return clock.today()
 
 
 class Topic(models.Model):

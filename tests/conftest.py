@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
-from booking.clock import clinic_zone
 from booking.models import Booking, Service
+from clinic.clock import zone as clinic_zone
 
 # A Wednesday well inside the booking horizon from NOW below.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=clinic_zone())

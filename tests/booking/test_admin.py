@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from booking.admin import csv_safe
+from booking.admin.views import csv_safe
 from booking.models import Booking, BookingPolicy, OutgoingEmail
 from tests.conftest import at, make_booking, make_staff
 

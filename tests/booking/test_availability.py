@@ -5,9 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from booking.availability import SlotUnavailable, bookable_days, check_slot, free_slots
-from booking.forms import Calendar, build_picker
-from booking.models import BookingPolicy, Closure
+from booking import availability
+from booking.availability import Rules, SlotUnavailable, check_slot, free_slots
+from booking.models import BookingPolicy, Closure, Service
+from booking.picker import build_picker
 from tests.conftest import at, make_booking
 
 
@@ -58,11 +59,11 @@ class TestNoticeAndHorizon:
 
     def test_a_time_inside_the_notice_is_refused_with_a_reason(self, now, consultation):
         with pytest.raises(SlotUnavailable, match="24 hours' notice"):
-            check_slot(consultation, at(date(2026, 12, 2), 11, 30))
+            check_slot(Rules.load(), consultation, at(date(2026, 12, 2), 11, 30))
 
     def test_the_horizon_is_60_days(self, now, consultation):
-        first, last = bookable_days(BookingPolicy.current())
-        assert (first, last) == (date(2026, 12, 2), date(2027, 1, 30))
+        rules = Rules.load()
+        assert (rules.first_day(), rules.last_day) == (date(2026, 12, 2), date(2027, 1, 30))
         assert free_slots(consultation, date(2027, 1, 29))
         assert free_slots(consultation, date(2027, 2, 1)) == []
 
@@ -81,8 +82,8 @@ class TestClosures:
 
     def test_a_closure_is_refused_with_a_reason(self, now, consultation):
         Closure.objects.create(date=date(2026, 12, 24))
-        with pytest.raises(SlotUnavailable, match="closed that day"):
-            check_slot(consultation, at(date(2026, 12, 24), 10))
+        with pytest.raises(SlotUnavailable, match="closed on Thursday 24 December"):
+            check_slot(Rules.load(), consultation, at(date(2026, 12, 24), 10))
 
 
 @pytest.mark.django_db
@@ -155,30 +156,44 @@ class TestDaylightSaving:
 
 
 @pytest.mark.django_db
-class TestPickerAgreesWithFreeSlots:
-    """The picker loads every day at once; it must say exactly what free_slots says."""
+class TestPicker:
+    def test_free_times_are_worked_out_once_between_changes(self, now, django_assert_num_queries):
+        consultation = Service.objects.bookable().get(slug="consultation")
+        rules = Rules.load()
+        availability.free_slots_by_day(rules, consultation)
+        with django_assert_num_queries(0):
+            again = availability.free_slots_by_day(rules, consultation)
+        assert "10:00" in starts(again[date(2026, 12, 8)])
 
-    def test_every_day_matches_with_bookings_closures_and_capacity(
-        self, now, consultation, treatment
+    def test_a_new_booking_is_seen_at_once_by_the_cached_times(self, now, consultation):
+        rules = Rules.load()
+        availability.free_slots_by_day(rules, consultation)
+        make_booking(start=at(date(2026, 12, 8), 10))
+        by_day = availability.free_slots_by_day(rules, consultation)
+        assert "10:00" not in starts(by_day[date(2026, 12, 8)])
+
+    def test_a_new_closure_is_seen_at_once_by_the_cached_times(self, now, consultation):
+        availability.free_slots_by_day(Rules.load(), consultation)
+        Closure.objects.create(date=date(2026, 12, 8))
+        assert availability.free_slots_by_day(Rules.load(), consultation)[date(2026, 12, 8)] == []
+
+    def test_the_minimum_notice_is_applied_to_cached_times_as_the_clock_moves(
+        self, now, consultation
     ):
-        set_policy(capacity=2)
-        Closure.objects.create(date=date(2026, 12, 24))
-        for offset in range(0, 40, 3):
-            day = date(2026, 12, 2) + timedelta(days=offset)
-            make_booking(service=treatment, start=at(day, 10), email=f"a{offset}@example.com")
-            make_booking(start=at(day, 10, 30), email=f"b{offset}@example.com")
-        make_booking(start=at(date(2026, 12, 9), 14), status="cancelled")
-        policy = BookingPolicy.current()
-        calendar = Calendar.load(policy, now)
-        for service in (consultation, treatment):
-            by_day = calendar.free_slots_by_day(service)
-            day = calendar.first_day
-            while day <= calendar.last_day:
-                assert by_day[day] == free_slots(service, day, policy=policy), day
-                day += timedelta(days=1)
+        availability.free_slots_by_day(Rules.load(), consultation)
+        with time_machine.travel(now + timedelta(hours=2), tick=False):
+            first = free_slots(consultation, date(2026, 12, 2))[0]
+        assert first.value == "14:00"
+
+    def test_the_desk_may_skip_the_notice_and_nothing_else(self, now, consultation):
+        rules = Rules.load(skip_notice=True)
+        assert check_slot(rules, consultation, at(date(2026, 12, 1), 14))
+        with pytest.raises(SlotUnavailable, match="closed on Saturdays"):
+            check_slot(rules, consultation, at(date(2026, 12, 5), 10))
+        assert BookingPolicy.current().min_notice_hours == 24
 
     def test_the_picker_offers_the_next_free_days_in_order(self, now, consultation):
-        picker = build_picker(consultation, None, Calendar.load(BookingPolicy.current(), now))
+        picker = build_picker(Rules.load(), consultation, None)
         assert [free.value for free in picker.free_days] == [
             "2026-12-02",
             "2026-12-03",
@@ -193,8 +208,7 @@ class TestPickerAgreesWithFreeSlots:
         for hour in range(9, 17):
             for minute in (0, 30):
                 make_booking(start=at(date(2026, 12, 8), hour, minute))
-        calendar = Calendar.load(BookingPolicy.current(), now)
-        picker = build_picker(consultation, date(2026, 12, 8), calendar)
+        picker = build_picker(Rules.load(), consultation, date(2026, 12, 8))
         assert picker.slots == []
         assert picker.next_free.day == date(2026, 12, 9)
 
@@ -204,30 +218,38 @@ class TestPickerAgreesWithFreeSlots:
 
 def test_a_treatment_cannot_be_booked_so_soon_that_its_preparation_has_begun(now, treatment):
     # NOW is Tuesday 1 December at noon; the NSAID window starts 3 days before.
-    with pytest.raises(SlotUnavailable, match="earliest day you can book it is Saturday 5"):
-        check_slot(treatment, at(date(2026, 12, 4), 10), now=now)
+    # Saturday 5 is the first day by that rule, but the clinic is closed at weekends.
+    with pytest.raises(SlotUnavailable, match="first day you can book it is Monday 7 December"):
+        check_slot(Rules.load(), treatment, at(date(2026, 12, 4), 10))
 
 
 def test_a_treatment_can_be_booked_once_its_preparation_starts_tomorrow_or_later(now, treatment):
-    slot = check_slot(treatment, at(date(2026, 12, 7), 10), now=now)  # window from 4 December
+    slot = check_slot(Rules.load(), treatment, at(date(2026, 12, 7), 10))  # window from 4 December
 
     assert slot.start == at(date(2026, 12, 7), 10)
 
 
 def test_a_consultation_needs_only_the_usual_notice(now, consultation):
-    assert check_slot(consultation, at(date(2026, 12, 2), 14), now=now)
+    assert check_slot(Rules.load(), consultation, at(date(2026, 12, 2), 14))
 
 
 def test_free_slots_offers_no_treatment_times_before_preparation_is_possible(now, treatment):
-    assert free_slots(treatment, date(2026, 12, 4), now=now) == []
-    assert free_slots(treatment, date(2026, 12, 7), now=now) != []
+    assert free_slots(treatment, date(2026, 12, 4)) == []
+    assert free_slots(treatment, date(2026, 12, 7)) != []
 
 
 def test_the_picker_explains_why_an_early_day_has_no_treatment_times(now, treatment):
-    calendar = Calendar.load(BookingPolicy.current(), now)
-
-    picker = build_picker(treatment, date(2026, 12, 2), calendar)
+    picker = build_picker(Rules.load(), treatment, date(2026, 12, 2))
 
     assert picker.slots == []
     assert "needs 3 days of preparation" in picker.problem
     assert all(day.day >= date(2026, 12, 5) for day in picker.free_days)
+
+
+def test_the_move_picker_does_not_offer_the_patients_own_time(now, consultation):
+    own = make_booking(start=at(date(2026, 12, 8), 10))
+
+    picker = build_picker(Rules.load(), consultation, date(2026, 12, 8), moving=own)
+
+    assert "10:00" not in starts(picker.slots)
+    assert "10:30" in starts(picker.slots)

@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from booking import workflow
-from booking.calendar import booking_ics
+from booking.ics import booking_ics
 from booking.models import Booking
 from tests.conftest import at, make_booking
 
@@ -141,7 +141,7 @@ def test_uids_stay_and_sequence_rises_when_the_time_changes(
 ):
     before = events_by_uid(parse(booking_ics(confirmed)))
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.reschedule(confirmed, at(date(2026, 12, 9), 11))
+        workflow.move(confirmed, at(date(2026, 12, 9), 11))
 
     after = events_by_uid(parse(booking_ics(confirmed)))
 

@@ -234,7 +234,7 @@ STEPS = {
         phone="+1 404 555 0100",
     ),
     "confirm": workflow.confirm,
-    "reschedule": lambda booking: workflow.reschedule(
+    "reschedule": lambda booking: workflow.move(
         booking, at(date(2026, 12, 9), 11), by_patient=True
     ),
     "cancel": workflow.cancel,
@@ -261,7 +261,7 @@ def test_no_subject_names_the_treatment(step, treatment, now, commit):
 def test_a_new_time_states_the_old_and_the_new_time(treatment, now, commit):
     booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
     with commit():
-        workflow.reschedule(booking, at(date(2026, 12, 9), 11))
+        workflow.move(booking, at(date(2026, 12, 9), 11))
 
     (message,) = mail.outbox
     assert message.subject == (
@@ -277,7 +277,7 @@ def test_a_new_time_states_the_old_and_the_new_time(treatment, now, commit):
 def test_a_new_time_carries_an_updating_invitation(treatment, now, commit):
     booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
     with commit():
-        workflow.reschedule(booking, at(date(2026, 12, 9), 11))
+        workflow.move(booking, at(date(2026, 12, 9), 11))
 
     (message,) = mail.outbox
     (part,) = calendar_parts(message)
@@ -288,7 +288,7 @@ def test_a_new_time_carries_an_updating_invitation(treatment, now, commit):
 def test_a_move_by_the_clinic_does_not_email_reception(treatment, now, commit):
     booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
     with commit():
-        workflow.reschedule(booking, at(date(2026, 12, 9), 11))
+        workflow.move(booking, at(date(2026, 12, 9), 11))
 
     assert sent_to(RECEPTION) == []
 
@@ -296,7 +296,7 @@ def test_a_move_by_the_clinic_does_not_email_reception(treatment, now, commit):
 def test_a_move_by_the_patient_tells_reception_the_old_time(treatment, now, commit):
     booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
     with commit():
-        workflow.reschedule(booking, at(date(2026, 12, 9), 11), by_patient=True)
+        workflow.move(booking, at(date(2026, 12, 9), 11), by_patient=True)
 
     (message,) = sent_to(RECEPTION)
     assert message.subject == f"Booking {booking.reference} moved by the patient"

@@ -4,20 +4,21 @@ from datetime import date, datetime
 
 import pytest
 
-from booking.forms import BookingForm, Calendar, MoveForm
+from booking.availability import Rules
+from booking.forms import MoveForm, RequestForm
 from booking.models import BookingPolicy, Closure, Service
 from tests.conftest import VALID_BOOKING_POST, at, make_booking
 
 VALID = VALID_BOOKING_POST
 
 
-def booking_form(now: datetime, **changes) -> BookingForm:
+def booking_form(now: datetime, **changes) -> RequestForm:
     data = {**VALID, **changes}
     data = {key: value for key, value in data.items() if value is not None}
-    return BookingForm(data, calendar=Calendar.load(BookingPolicy.current(), now))
+    return RequestForm(data, rules=Rules.load())
 
 
-def errors_of(form: BookingForm, field: str) -> str:
+def errors_of(form: RequestForm, field: str) -> str:
     return " ".join(form.errors.get(field, []))
 
 
@@ -314,8 +315,7 @@ class TestHoneypot:
 @pytest.mark.django_db
 class TestMoveForm:
     def move_form(self, booking, now, **data):
-        calendar = Calendar.load(BookingPolicy.current(), now)
-        return MoveForm(data, calendar=calendar, booking=booking)
+        return MoveForm(data, rules=Rules.load(), booking=booking)
 
     def test_it_accepts_another_free_time(self, now):
         booking = make_booking()

@@ -194,7 +194,7 @@ def test_a_moved_booking_gets_its_reminders_for_the_new_time_only(treatment):
     booking = booked(treatment)
     assert queued_days(at(date(2026, 12, 5), 9)) == [NSAID_STOP]
     outbox.send_due(at(date(2026, 12, 5), 9))
-    workflow.reschedule(booking, at(date(2026, 12, 11), 10), now=at(date(2026, 12, 5), 12))
+    workflow.move(booking, at(date(2026, 12, 11), 10), now=at(date(2026, 12, 5), 12))
 
     assert queued_days(at(date(2026, 12, 7), 17)) == []  # the old time's fluids reminder
     assert queued_days(at(date(2026, 12, 8), 9)) == [NSAID_STOP]
@@ -207,7 +207,7 @@ def test_a_moved_booking_gets_its_reminders_for_the_new_time_only(treatment):
 def test_an_unsent_reminder_for_the_old_time_is_withdrawn_when_the_booking_moves(treatment):
     booking = booked(treatment)
     queued_days(at(date(2026, 12, 5), 9))  # queued, not yet sent (mail server away)
-    workflow.reschedule(booking, at(date(2026, 12, 11), 10), now=at(date(2026, 12, 5), 12))
+    workflow.move(booking, at(date(2026, 12, 11), 10), now=at(date(2026, 12, 5), 12))
 
     assert not OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.REMINDER).exists()
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from booking import availability
 from booking.models import Booking, BookingPolicy, Closure, OutgoingEmail
 from tests.conftest import VALID_BOOKING_POST, at, make_booking
 
@@ -348,6 +349,7 @@ class TestQueryCount:
 
     def test_the_query_count_does_not_grow_with_bookings(self, client, now):
         self.count_queries(client)  # warm the opening hours cache
+        availability.forget()
         before = self.count_queries(client)
         first = date(2026, 12, 2)
         for offset in range(40):
@@ -355,3 +357,14 @@ class TestQueryCount:
             if day.weekday() < 5:
                 make_booking(start=at(day, 9 + offset % 8), email=f"p{offset}@example.com")
         assert self.count_queries(client) == before
+
+    def test_free_times_are_reused_until_bookings_change(self, client, now):
+        self.count_queries(client)
+        availability.forget()
+        worked_out = self.count_queries(client)
+        reused = self.count_queries(client)
+        make_booking(start=at(date(2026, 12, 8), 10))
+        after_a_change = self.count_queries(client)
+
+        assert reused == worked_out - 1  # no query for the bookings
+        assert after_a_change == worked_out

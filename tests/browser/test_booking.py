@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from booking.clock import clinic_zone
 from booking.models import Booking
+from clinic.clock import zone as clinic_zone
 from tests.browser.conftest import axe_violations, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,7 +9,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from booking import outbox, reminders
-from booking.clock import clinic_zone
+from clinic import clock
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -24,7 +24,7 @@ def parse_now(value: str) -> datetime:
             f"or 2026-12-05T14:00+00:00, not {value!r}."
         ) from None
     if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=clinic_zone())
+        moment = moment.replace(tzinfo=clock.zone())
     return moment
 
 

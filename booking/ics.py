@@ -17,7 +17,6 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from booking.clock import clinic_zone
 from booking.models import Booking, Instruction
 
 PRODID = "-//Vinings Surgery Center//Appointments//EN"
@@ -145,6 +144,6 @@ def booking_ics(
         calendar.add_component(_instruction(booking, item, appointment_day, stamp, method))
     # The clinic's zone as a VTIMEZONE, only for the years around the appointment
     # (the full 1970–2038 table would make every file several kilobytes longer).
-    year = booking.start.astimezone(clinic_zone()).year
+    year = booking.local_start.year
     calendar.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
     return calendar.to_ical().decode()

@@ -1,0 +1,64 @@
+"""The clinic's rules in the admin, for managers: services and their instructions,
+reminders, opening hours, closures and the one row of booking rules."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from booking.models import BookingPolicy, Instruction, Reminder, Service
+from clinic.admin_site import ClinicTimeMixin, HistoryQuerysetMixin
+
+
+class InstructionInline(admin.StackedInline):
+    model = Instruction
+    fields = [("title", "order"), "text", ("starts_day", "ends_day")]
+    extra = 0
+
+
+class ServiceAdmin(ClinicTimeMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "duration_minutes", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [InstructionInline]
+
+
+class InstructionAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+    """The same instructions as on their service, here for their history."""
+
+    list_display = ["title", "service", "starts_day", "ends_day", "order"]
+    list_filter = ["service"]
+    list_select_related = ["service"]
+
+
+class ReminderAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+    list_display = ["instruction", "service", "day", "at", "is_active"]
+    list_filter = ["instruction__service", "is_active"]
+    list_select_related = ["instruction__service"]
+
+    @admin.display(description="service", ordering="instruction__service")
+    def service(self, reminder: Reminder) -> Service:
+        return reminder.instruction.service
+
+
+class OpeningHoursAdmin(ClinicTimeMixin, admin.ModelAdmin):
+    list_display = ["weekday", "opens", "closes"]
+
+
+class ClosureAdmin(ClinicTimeMixin, admin.ModelAdmin):
+    list_display = ["date", "reason"]
+    date_hierarchy = "date"
+
+
+class BookingPolicyAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+    """One row of rules: no adding a second, no deleting the one."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not BookingPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_view_or_change_permission(request):
+            return redirect("admin:booking_bookingpolicy_change", BookingPolicy.current().pk)
+        return super().changelist_view(request, extra_context)
