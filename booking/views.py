@@ -9,17 +9,22 @@ signed token that names nothing but the booking.
 """
 
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from booking import ics, links, workflow
+from booking import availability, ics, links, workflow
 from booking.availability import Rules, SlotUnavailable
 from booking.forms import MoveForm, RequestForm
 from booking.models import Booking, Service
@@ -71,6 +76,59 @@ def _typed(data, names) -> dict[str, str]:
     unless=_wants_picker_only,
 )
 def book(request: HttpRequest) -> HttpResponse:
+    if request.method in ("GET", "HEAD") and not request.GET:
+        return _first_visit(request)
+    return _book(request)
+
+
+# The page a first visit to /book/ gets is the same for everyone but for its CSRF
+# token and CSP nonce: it is rendered once per minute and per change of bookings
+# or rules (availability.version), and each visitor gets it with their own token
+# and nonce put in. Per minute, because the minimum notice moves with the clock.
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")([^"]+)(")')
+_CSRF_MARK, _NONCE_MARK = "\x00csrf\x00", "\x00nonce\x00"
+
+
+def _first_visit(request: HttpRequest) -> HttpResponse:
+    version = availability.version()
+    if version is None:
+        return _book(request)
+    key = f"booking:first-visit:{version}:{timezone.now():%Y%m%d%H%M}"
+    template = _cache_get(key)
+    if template is None:
+        response = _book(request)
+        nonce = _nonce(request)
+        html = _CSRF_INPUT.sub(rf"\1{_CSRF_MARK}\3", response.content.decode())
+        if nonce:
+            html = html.replace(nonce, _NONCE_MARK)
+        _cache_set(key, html)
+        return response
+    html = template.replace(_CSRF_MARK, get_token(request))
+    html = html.replace(_NONCE_MARK, _nonce(request))
+    return HttpResponse(html)
+
+
+def _nonce(request: HttpRequest) -> str:
+    # A LazyNonce is falsy until first read: read it, so the policy header names it.
+    nonce = get_nonce(request)
+    return "" if nonce is None else str(nonce)
+
+
+def _cache_get(key: str) -> str | None:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache that is down means "render it", never an error
+        return None
+
+
+def _cache_set(key: str, html: str) -> None:
+    try:
+        cache.set(key, html, 120)
+    except Exception:  # noqa: BLE001 - as in _cache_get
+        logger.warning("cache unavailable; booking page not kept")
+
+
+def _book(request: HttpRequest) -> HttpResponse:
     rules = Rules.load()
     services = _active_services()
     form_kwargs = {"rules": rules, "services": services}

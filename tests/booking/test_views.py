@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from booking import availability
-from booking.models import Booking, BookingPolicy, Closure, OutgoingEmail
+from booking.models import Booking, BookingPolicy, Closure, OutgoingEmail, Service
 from tests.conftest import VALID_BOOKING_POST, at, make_booking
 
 BOOK = "/book/"
@@ -368,3 +368,46 @@ class TestQueryCount:
 
         assert reused == worked_out - 1  # no query for the bookings
         assert after_a_change == worked_out
+
+
+@pytest.mark.django_db
+class TestFirstVisit:
+    """/book/ without a query is rendered once and given to each visitor with their token."""
+
+    @staticmethod
+    def token_in(response) -> str:
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+
+    def test_each_visitor_can_post_with_the_token_their_page_carries(self, now):
+        first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first.get(BOOK)
+        page = second.get(BOOK)  # served from the stored page
+
+        data = {**VALID_BOOKING_POST, "csrfmiddlewaretoken": self.token_in(page)}
+        response = second.post(BOOK, data)
+
+        assert response.status_code == 302
+        assert Booking.objects.count() == 1
+
+    def test_the_scripts_nonce_matches_the_pages_policy(self, client, now):
+        client.get(BOOK)
+        page = client.get(BOOK)
+
+        nonce = re.search(r'nonce="([^"]+)"', page.text).group(1)
+        assert f"'nonce-{nonce}'" in page["Content-Security-Policy"]
+        assert "\x00" not in page.text
+
+    def test_a_new_booking_shows_at_once(self, client, now):
+        client.get(BOOK)
+        first_time = time_values(client.get(BOOK))[0]
+        first_day = re.search(r'data-day="([\d-]+)"', client.get(BOOK).text).group(1)
+        make_booking(
+            service=Service.objects.get(slug="consultation"),
+            start=at(date.fromisoformat(first_day), int(first_time[:2]), int(first_time[3:])),
+        )
+
+        assert first_time not in time_values(client.get(BOOK))
+
+    def test_it_is_never_stored_by_browsers_or_proxies(self, client, now):
+        client.get(BOOK)
+        assert "no-store" in client.get(BOOK)["Cache-Control"]
