@@ -227,12 +227,19 @@ def send(pk: int, *, now: datetime | None = None) -> str | None:
     """
     now = now or timezone.now()
     try:
-        if not _claim(pk, now):
-            return None
-        email = OutgoingEmail.objects.select_related("booking").get(pk=pk)
-    except Exception:  # noqa: BLE001 - called after commit: a database hiccup must not reach the patient
-        logger.exception("outbox claim failed email=%s", pk)
+        return _send(pk, now)
+    except Exception:  # noqa: BLE001 - called after commit and once per row of a run: a database hiccup must reach neither the patient nor the other rows
+        # The row keeps its lease and is tried again when it runs out. If the
+        # server had already accepted the message, that is the rare duplicate
+        # the module docstring accepts.
+        logger.exception("outbox send failed email=%s", pk)
         return None
+
+
+def _send(pk: int, now: datetime) -> str | None:
+    if not _claim(pk, now):
+        return None
+    email = OutgoingEmail.objects.select_related("booking").get(pk=pk)
     reference = email.booking.reference if email.booking else "-"
     try:
         build_message(email).send()

@@ -1,5 +1,6 @@
 """`manage.py run_jobs`: the site's deferred work, once or in a loop."""
 
+import logging
 import signal
 import threading
 from datetime import datetime
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from booking import outbox, reminders
 from booking.clock import clinic_zone
+
+logger = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -80,7 +83,13 @@ class Command(BaseCommand):
                 # A long-running worker must not keep a connection the database
                 # has dropped (CONN_MAX_AGE, restarts).
                 close_old_connections()
-                self.run_once(None, quiet_when_idle=True)
+                try:
+                    self.run_once(None, quiet_when_idle=True)
+                except Exception:  # noqa: BLE001 - the worker outlives one failed run
+                    # A database restart or a bug met by one run must not stop
+                    # every later reminder: log it, wait, and try again (the
+                    # connection is closed above when the error left it unusable).
+                    logger.exception("run_jobs run failed; retrying in %s s", interval)
                 stop.wait(interval)
         finally:
             for sig, handler in previous.items():
