@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from booking import outbox, reminders
-from booking.management.commands.run_jobs import Command, parse_now
+from booking.management.commands.run_jobs import parse_now
 from booking.models import Booking, OutgoingEmail
 from clinic import ratelimit
 from clinic.models import RateLimitBucket
@@ -117,14 +117,6 @@ def test_now_cannot_be_combined_with_loop():
 def test_the_interval_must_be_at_least_a_second():
     with pytest.raises(CommandError, match="--interval must be at least 1 second"):
         call_command("run_jobs", "--loop", "--interval", "0")
-
-
-def test_its_help_states_the_rule():
-    help_text = Command.help
-
-    assert "due at its day and time in clinic time" in help_text
-    assert "MAIL_MAX_ATTEMPTS" in help_text
-    assert "gave up" in help_text
 
 
 def stop_during_the_run(queued: int):
