@@ -172,9 +172,7 @@ def withdraw_pending_reminders(booking: Booking) -> int:
     them once it is cancelled, those for an earlier time once it has moved. They
     were never sent, so no record is lost; the booking's new time gets its own.
     """
-    pending = booking.emails.filter(
-        reminder__isnull=False, status__in=[Status.QUEUED, Status.FAILED]
-    )
+    pending = booking.emails.pending().filter(reminder__isnull=False)
     if booking.status != Booking.Status.CANCELLED:
         pending = pending.exclude(appointment_start=booking.start)
     deleted, _ = pending.delete()

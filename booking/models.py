@@ -449,6 +449,12 @@ class Booking(models.Model):
         ]
 
 
+class OutgoingEmailQuerySet(models.QuerySet):
+    def pending(self) -> "OutgoingEmailQuerySet":
+        """Not sent yet: queued, or failed and waiting for its next attempt."""
+        return self.filter(status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED])
+
+
 class OutgoingEmail(models.Model):
     """
     The outbox. Every email of the site is written here in the same transaction as
@@ -495,6 +501,8 @@ class OutgoingEmail(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

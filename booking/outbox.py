@@ -42,9 +42,9 @@ Status = OutgoingEmail.Status
 # a day instead of once every few days.
 BACKOFF_FIRST = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-# How long a claimed row is left alone by other workers. Longer than any SMTP
-# timeout (settings: 10 s), so a slow send is never picked up twice; short enough
-# that a row whose worker died is retried soon.
+# How long a claimed row is left alone by other workers, counted from the claim
+# (see _claim). Longer than any SMTP timeout (settings: 10 s), so a slow send is
+# never picked up twice; short enough that a row whose worker died is retried soon.
 LEASE = timedelta(minutes=5)
 # A run sends at most this many messages, so one run_jobs never blocks for long.
 BATCH_SIZE = 200
@@ -151,15 +151,27 @@ def _claim(pk: int, now: datetime) -> bool:
     """
     Take the row for this worker, or learn that it is not ours to send.
 
+    `now` says what is due (a run compares every row with the moment it
+    started, or with run_jobs --now); the lease is counted from the moment of
+    the claim itself. A lease counted from the start of a run that has been
+    sending for longer than LEASE (a slow mail server, a long batch) would
+    already have expired, and a second worker would send the row again.
+
     One conditional UPDATE: the database lets only one worker match the WHERE
-    (on PostgreSQL the second waits for the first and then sees the new
-    next_attempt_at; SQLite writes one at a time), so this works on both without
-    SELECT … FOR UPDATE. The attempt is counted here, before sending, so a
-    message that kills its worker still runs out of attempts.
+    (on PostgreSQL the second waits for the first and then re-reads the row,
+    seeing the new next_attempt_at; SQLite writes one at a time), so this works
+    on both without SELECT … FOR UPDATE. The attempt is counted here, before
+    sending, so a message that kills its worker still runs out of attempts.
     """
-    claimed = OutgoingEmail.objects.filter(
-        pk=pk, status__in=[Status.QUEUED, Status.FAILED], next_attempt_at__lte=now
-    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    # max(): a run whose clock is ahead of the real one (run_jobs --now to catch
+    # up) must lease past its own clock too, or it would not protect the row
+    # from a second run with the same --now.
+    leased_until = max(now, timezone.now()) + LEASE
+    claimed = (
+        OutgoingEmail.objects.pending()
+        .filter(pk=pk, next_attempt_at__lte=now)
+        .update(next_attempt_at=leased_until, attempts=F("attempts") + 1)
+    )
     return claimed == 1
 
 
@@ -217,12 +229,19 @@ def send(pk: int, *, now: datetime | None = None) -> str | None:
     """
     now = now or timezone.now()
     try:
-        if not _claim(pk, now):
-            return None
-        email = OutgoingEmail.objects.select_related("booking").get(pk=pk)
-    except Exception:  # noqa: BLE001 - called after commit: a database hiccup must not reach the patient
-        logger.exception("outbox claim failed email=%s", pk)
+        return _send(pk, now)
+    except Exception:  # noqa: BLE001 - called after commit and once per row of a run: a database hiccup must reach neither the patient nor the other rows
+        # The row keeps its lease and is tried again when it runs out. If the
+        # server had already accepted the message, that is the rare duplicate
+        # the module docstring accepts.
+        logger.exception("outbox send failed email=%s", pk)
         return None
+
+
+def _send(pk: int, now: datetime) -> str | None:
+    if not _claim(pk, now):
+        return None
+    email = OutgoingEmail.objects.select_related("booking").get(pk=pk)
     reference = email.booking.reference if email.booking else "-"
     try:
         build_message(email).send()
@@ -252,9 +271,11 @@ def send(pk: int, *, now: datetime | None = None) -> str | None:
 
 def due(now: datetime | None = None):
     """Rows waiting to be sent or retried whose time has come, oldest first."""
-    return OutgoingEmail.objects.filter(
-        status__in=[Status.QUEUED, Status.FAILED], next_attempt_at__lte=now or timezone.now()
-    ).order_by("next_attempt_at", "pk")
+    return (
+        OutgoingEmail.objects.pending()
+        .filter(next_attempt_at__lte=now or timezone.now())
+        .order_by("next_attempt_at", "pk")
+    )
 
 
 def send_due(now: datetime | None = None, *, limit: int = BATCH_SIZE) -> SendReport:

@@ -119,6 +119,13 @@ def queue_due(now: datetime | None = None) -> int:
         except IntegrityError:
             # Another run_jobs queued it a moment ago: exactly once, as intended.
             continue
+        except Exception:  # noqa: BLE001 - one reminder that cannot be rendered must not hold back the rest
+            # Its savepoint is rolled back, so nothing is queued and the next run
+            # tries again; the log names the booking and the reminder, no patient data.
+            logger.exception(
+                "reminder failed booking=%s reminder=%s", item.booking.reference, item.reminder.pk
+            )
+            continue
         queued += 1
         logger.info(
             "reminder queued booking=%s reminder=%s", item.booking.reference, item.reminder.pk

@@ -8,14 +8,18 @@ from io import StringIO
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from booking import outbox, reminders
-from booking.management.commands.run_jobs import Command, parse_now
+from booking.management.commands.run_jobs import parse_now
 from booking.models import Booking, OutgoingEmail
+from clinic import ratelimit
+from clinic.models import RateLimitBucket
 from tests.conftest import at, make_booking
 
 LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
@@ -115,14 +119,6 @@ def test_the_interval_must_be_at_least_a_second():
         call_command("run_jobs", "--loop", "--interval", "0")
 
 
-def test_its_help_states_the_rule():
-    help_text = Command.help
-
-    assert "due at its day and time in clinic time" in help_text
-    assert "MAIL_MAX_ATTEMPTS" in help_text
-    assert "gave up" in help_text
-
-
 def stop_during_the_run(queued: int):
     """A queue_due stand-in that reports `queued` and receives SIGTERM mid-run."""
     calls = []
@@ -195,3 +191,35 @@ def test_send_due_is_what_sends_queued_mail(confirmed):
     assert mail.outbox == []
 
     assert outbox.send_due(at(date(2026, 12, 5), 9) + timedelta(seconds=1)).sent == 1
+
+
+# --- The rate limiter's table -----------------------------------------------------
+
+
+def fill_buckets() -> None:
+    """One bucket last used two days ago (stale), one an hour ago (still counting)."""
+    with time_machine.travel("2026-11-29 12:00", tick=False):
+        ratelimit.take(ratelimit.BOOKING_PER_ADDRESS, "203.0.113.7")
+    with time_machine.travel("2026-12-01 11:00", tick=False):
+        ratelimit.take(ratelimit.BOOKING_PER_ADDRESS, "198.51.100.1")
+
+
+@pytest.mark.django_db
+@override_settings(REDIS_URL="")
+def test_it_removes_stale_rate_limit_buckets(now):
+    fill_buckets()
+
+    run_jobs()
+
+    (kept,) = RateLimitBucket.objects.all()
+    assert kept.key == ratelimit.hashed_key(ratelimit.BOOKING_PER_ADDRESS, "198.51.100.1")
+
+
+@pytest.mark.django_db
+@override_settings(REDIS_URL="redis://127.0.0.1:6379/11")
+def test_with_redis_a_run_does_not_touch_the_limits_table(now):
+    # The limits then live in Redis, which expires them itself.
+    with CaptureQueriesContext(connection) as queries:
+        run_jobs()
+
+    assert not [q for q in queries if RateLimitBucket._meta.db_table in q["sql"]]

@@ -1,21 +1,10 @@
-"""
-Real SMTP: an aiosmtpd server on 127.0.0.1 receives what the outbox sends.
+"""Real SMTP: an aiosmtpd server on 127.0.0.1 (tests/booking/conftest.py) receives the mail."""
 
-The test runner swaps every mailer for locmem; override_settings(MAILERS=…) puts
-the SMTP backend back for one test (django.core.mail.mailers reads settings.MAILERS
-each time it creates a connection, so no reload is needed).
-"""
-
-import email
-import email.policy
-import socket
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from booking import workflow
@@ -23,59 +12,6 @@ from booking.models import Booking, OutgoingEmail
 from tests.conftest import NOW, at, make_booking
 
 pytestmark = pytest.mark.django_db
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is given."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.recipients: list[list[str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def smtp_mailer(port):
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 5},
-        }
-    }
-    with override_settings(MAILERS=mailers):
-        yield
-
-
-@pytest.fixture
-def server(port):
-    """Starts the SMTP server when called; stops it at the end of the test."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-
-    def start() -> Inbox:
-        controller.start()
-        return inbox
-
-    yield start
-    if controller._thread is not None:
-        controller.stop()
 
 
 def run_jobs_in(minutes: int) -> str:

@@ -1,15 +1,19 @@
 """`manage.py run_jobs`: the site's deferred work, once or in a loop."""
 
+import logging
 import signal
 import threading
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
 from booking import outbox, reminders
-from clinic import clock
+from clinic import clock, ratelimit
+
+logger = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
@@ -37,7 +41,8 @@ class Command(BaseCommand):
         "has not started, one about the time after it only within a day of its "
         "moment; each is queued once per appointment time. Failed mail is retried "
         "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
-        "'gave up'), after MAIL_MAX_ATTEMPTS attempts. Run it from cron every few "
+        "'gave up'), after MAIL_MAX_ATTEMPTS attempts. Without Redis it also deletes "
+        "rate-limit buckets untouched for a day. Run it from cron every few "
         "minutes, or keep it running with --loop."
     )
 
@@ -80,7 +85,13 @@ class Command(BaseCommand):
                 # A long-running worker must not keep a connection the database
                 # has dropped (CONN_MAX_AGE, restarts).
                 close_old_connections()
-                self.run_once(None, quiet_when_idle=True)
+                try:
+                    self.run_once(None, quiet_when_idle=True)
+                except Exception:  # noqa: BLE001 - the worker outlives one failed run
+                    # A database restart or a bug met by one run must not stop
+                    # every later reminder: log it, wait, and try again (the
+                    # connection is closed above when the error left it unusable).
+                    logger.exception("run_jobs run failed; retrying in %s s", interval)
                 stop.wait(interval)
         finally:
             for sig, handler in previous.items():
@@ -91,6 +102,13 @@ class Command(BaseCommand):
         now = now or timezone.now()
         queued = reminders.queue_due(now)
         report = outbox.send_due(now)
+        if not settings.REDIS_URL:
+            # Without Redis the rate limits are rows that nothing else deletes; a
+            # bucket untouched for a day is full again, so dropping it loses
+            # nothing. Real time, not --now: the buckets live on the real clock.
+            purged = ratelimit.purge_stale_buckets()
+            if purged:
+                logger.info("rate limit buckets purged count=%s", purged)
         if quiet_when_idle and not (queued or report.sent or report.failed or report.gave_up):
             # A loop runs every few seconds: a line per idle run would bury the log.
             return
