@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from booking import workflow
 from booking.admin.views import csv_safe
 from booking.models import Booking, BookingPolicy, OutgoingEmail
 from tests.conftest import at, make_booking, make_staff
@@ -739,3 +740,39 @@ def test_a_second_set_of_booking_rules_cannot_be_added(office):
     response = office.get(reverse("admin:booking_bookingpolicy_add"))
 
     assert response.status_code == 403
+
+
+def test_the_booking_rules_history_opens_without_a_deprecation(office):
+    policy = BookingPolicy.current()
+    policy.capacity = 2
+    policy.save()
+
+    response = office.get(f"/admin/booking/bookingpolicy/{policy.pk}/history/")
+
+    assert response.status_code == 200
+    assert "Booking rules" in response.content.decode()
+
+
+def test_a_details_edit_at_the_desk_never_changes_the_status(desk):
+    booking = make_booking()
+    page = desk.get(f"/admin/booking/booking/{booking.pk}/change/")
+    assert page.status_code == 200
+    workflow.cancel(Booking.objects.get(pk=booking.pk), by_patient=True)
+
+    response = desk.post(
+        f"/admin/booking/booking/{booking.pk}/change/",
+        {
+            "name": "Pat Example",
+            "email": "pat@example.com",
+            "phone": "+1 404 555 0100",
+            "internal_notes": "Called back",
+            "day": "2026-12-08",
+            "time": "10:00",
+            "emails-TOTAL_FORMS": "0",
+            "emails-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert (booking.status, booking.internal_notes) == (Booking.Status.CANCELLED, "Called back")
