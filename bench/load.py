@@ -3,6 +3,9 @@ Many patients booking at once, against gunicorn with PostgreSQL, while the mail 
 is down part of the time.
 
     .venv/bin/python bench/load.py [--patients 120] [--concurrency 16] [--seconds 60]
+                                   [--database-url postgres://...]
+
+The database (BENCH_DATABASE_URL, else vinings_load) is dropped and created afresh.
 
 Each virtual patient opens /book/ for a day, picks one of the free times offered (a
 third of them aim at the same few popular times), and posts the form from its own
@@ -17,6 +20,7 @@ and 95th percentile latency of the booking POST. Exit status 1 when a target is 
 
 import argparse
 import http.cookiejar
+import os
 import random
 import re
 import statistics
@@ -200,15 +204,16 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=3, help="weekdays the patients spread over")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DATABASE))
     args = parser.parse_args()
 
     env = server_env(
-        DATABASE,
+        args.database_url,
         EMAIL_PORT=str(SMTP_PORT),
         DJANGO_TRUST_X_FORWARDED_FOR="true",
         CLINIC_RECEPTION_EMAIL="reception@example.com",
     )
-    recreate_database(DATABASE, drop=True)
+    recreate_database(args.database_url, drop=True)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "collectstatic", "--no-input", "-v0")
     mailbox = Mailbox()
