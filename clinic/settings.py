@@ -165,21 +165,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "vsc",
+
+
+def cache_config(redis_url: str) -> dict:
+    if redis_url:
+        return {
+            "default": {
+                # A Redis that is down or silent degrades the site (clinic.cache).
+                "BACKEND": "clinic.cache.FailSoftRedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "vsc",
+                "OPTIONS": {
+                    # Redis answers in about a millisecond; waiting longer than a
+                    # quarter of a second only holds a patient's page up.
+                    "socket_connect_timeout": 0.25,
+                    "socket_timeout": 0.25,
+                },
+            }
         }
-    }
-else:
-    CACHES = {
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "vinings",
         }
     }
+
+
+CACHES = cache_config(REDIS_URL)
 
 # --- Authentication ---------------------------------------------------------
 
