@@ -167,7 +167,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 
 
-def cache_config(redis_url: str) -> dict:
+def cache_config(redis_url: str, *, per_process_allowed: bool) -> dict:
+    """
+    Redis when there is one. Without it: a per-process memory cache only for local
+    runs and tests; in production the database, which every web process shares
+    (with several gunicorn workers a per-process cache kept an edited FAQ stale in
+    some of them for up to an hour). clinic's migrations create its table.
+    """
     if redis_url:
         return {
             "default": {
@@ -183,15 +189,22 @@ def cache_config(redis_url: str) -> dict:
                 },
             }
         }
+    if per_process_allowed:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "vinings",
+            }
+        }
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "vinings",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clinic_cache",  # clinic/migrations/0002_cache_table.py
         }
     }
 
 
-CACHES = cache_config(REDIS_URL)
+CACHES = cache_config(REDIS_URL, per_process_allowed=DEBUG or TESTING)
 
 # --- Authentication ---------------------------------------------------------
 

@@ -24,7 +24,7 @@ PAGES = ["/", "/faq/", "/contact/", "/privacy/", "/book/", "/admin/login/"]
 
 def dead_redis(url: str) -> dict:
     """The cache settings the site runs with when REDIS_URL is `url`."""
-    return cache_config(url)
+    return cache_config(url, per_process_allowed=False)
 
 
 @pytest.fixture
