@@ -98,12 +98,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first, outside everything else: every response gets them,
+    # a 500 that an inner middleware raised (Django turns it into the error page at
+    # that middleware) and stored pages answered by the page cache included.
+    "clinic.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.RequestIdMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored public pages (the FAQ) are answered here, like static files, with the
-    # headers the inner middleware gave them when they were rendered.
+    # headers they were rendered with (the outer middleware add none twice).
     "clinic.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,9 +118,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "clinic.middleware.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "clinic.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login never reaches the view.
     "axes.middleware.AxesMiddleware",
