@@ -80,6 +80,9 @@ class PublicPageCacheMiddleware:
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
         if cacheable:
+            # CommonMiddleware, which checks ALLOWED_HOSTS, is never reached for a
+            # stored page: check here, so a wrong Host gets Django's 400 as elsewhere.
+            request.get_host()
             stored = cache.get(_key(request))
             if stored is not None:
                 content, headers = stored
