@@ -6,7 +6,27 @@ Kept free of model imports: Django loads it before the apps are ready.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+
+class ClinicOTPLoginForm(OTPAdminAuthenticationForm):
+    """
+    django-otp's admin log-in, for people who type a code and press Enter. django-otp
+    1.7 wants the device posted, but the form offers no choice before the password
+    is known, so a first log-in always failed with "Please select a device". With
+    one confirmed device that device is the choice; with several the form comes
+    back listing them (django-otp will not try each: a miss counts against a device
+    as a failed attempt and throttles it).
+    """
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None:
+            confirmed = list(devices_for_user(user, confirmed=True, for_verify=True))
+            if len(confirmed) == 1:
+                device = confirmed[0]
+        return device
 
 
 class ClinicAdminSite(OTPAdminSite):
@@ -27,9 +47,7 @@ class ClinicAdminSite(OTPAdminSite):
 
     @property
     def login_form(self):
-        return (
-            OTPAdminAuthenticationForm if settings.STAFF_REQUIRE_2FA else AdminAuthenticationForm
-        )
+        return ClinicOTPLoginForm if settings.STAFF_REQUIRE_2FA else AdminAuthenticationForm
 
     @property
     def login_template(self):

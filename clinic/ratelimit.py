@@ -2,7 +2,8 @@
 Rate limits for the public forms, per client address and per email address.
 
 With REDIS_URL set the counters live in Redis (shared by every web process, a fixed
-window per key); otherwise in the database as token buckets. Either way keys are
+window per key); otherwise in the database as token buckets. While Redis is down the
+database counts instead: a limit is never skipped because a part is away. Either way keys are
 HMACs of the identity, so the limiter stores no address or email in the clear.
 """
 
@@ -19,7 +20,9 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from redis.exceptions import RedisError
 
+from clinic.cache import CacheUnavailable
 from clinic.clientip import client_ip
 from clinic.models import RateLimitBucket
 
@@ -78,7 +81,11 @@ def take(limit: Limit, identity: str) -> bool:
         return True
     key = hashed_key(limit, identity)
     if settings.REDIS_URL:
-        return _take_from_redis(f"ratelimit:{key}", limit)
+        try:
+            return _take_from_redis(f"ratelimit:{key}", limit)
+        except (CacheUnavailable, RedisError):
+            # Logged once per outage by clinic.cache; RedisError for a plain backend.
+            pass
     return _take_from_database(key, limit)
 
 

@@ -98,12 +98,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first, outside everything else: every response gets them,
+    # a 500 that an inner middleware raised (Django turns it into the error page at
+    # that middleware) and stored pages answered by the page cache included.
+    "clinic.middleware.SecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.RequestIdMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored public pages (the FAQ) are answered here, like static files, with the
-    # headers the inner middleware gave them when they were rendered.
+    # headers they were rendered with (the outer middleware add none twice).
     "clinic.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,9 +118,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "clinic.middleware.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "clinic.middleware.SecurityHeadersMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that a locked-out login never reaches the view.
     "axes.middleware.AxesMiddleware",
@@ -165,21 +168,46 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
+
+
+def cache_config(redis_url: str, *, per_process_allowed: bool) -> dict:
+    """
+    Redis when there is one. Without it: a per-process memory cache only for local
+    runs and tests; in production the database, which every web process shares
+    (with several gunicorn workers a per-process cache kept an edited FAQ stale in
+    some of them for up to an hour). clinic's migrations create its table.
+    """
+    if redis_url:
+        return {
+            "default": {
+                # A Redis that is down or silent degrades the site (clinic.cache).
+                "BACKEND": "clinic.cache.FailSoftRedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "vsc",
+                "OPTIONS": {
+                    # Redis answers in about a millisecond; waiting longer than a
+                    # quarter of a second only holds a patient's page up.
+                    "socket_connect_timeout": 0.25,
+                    "socket_timeout": 0.25,
+                },
+            }
+        }
+    if per_process_allowed:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "vinings",
+            }
+        }
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "vsc",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clinic_cache",  # clinic/migrations/0002_cache_table.py
         }
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "vinings",
-        }
-    }
+
+
+CACHES = cache_config(REDIS_URL, per_process_allowed=DEBUG or TESTING)
 
 # --- Authentication ---------------------------------------------------------
 
