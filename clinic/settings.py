@@ -378,9 +378,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Features this site never uses, switched off for every page (clinic.middleware).
+# Only features browsers still know: an obsolete one (interest-cohort) only adds a
+# warning to every page's console.
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-    "interest-cohort=(), browsing-topics=()"
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"
 )
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto. Off by default:

@@ -90,3 +90,11 @@ def test_pages_make_no_request_to_another_host(client):
         html = client.get(reverse(name)).content.decode()
         sources = re.findall(r'(?:src|href)="(https?:)?//', html)
         assert sources == [], name
+
+
+@pytest.mark.django_db
+def test_the_permissions_policy_names_no_obsolete_feature(client):
+    # interest-cohort (FLoC) is gone from browsers; naming it only logs a console warning.
+    policy = client.get("/")["Permissions-Policy"]
+    assert "interest-cohort" not in policy
+    assert "browsing-topics=()" in policy
