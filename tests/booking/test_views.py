@@ -411,3 +411,13 @@ class TestFirstVisit:
     def test_it_is_never_stored_by_browsers_or_proxies(self, client, now):
         client.get(BOOK)
         assert "no-store" in client.get(BOOK)["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_a_day_buttons_name_starts_with_what_it_shows(client, now):
+    response = client.get(BOOK, {"service": "consultation", "date": "2026-12-08"})
+
+    chip = re.search(r'<button[^>]*class="day-chip"[^>]*>(.*?)</button>', response.text, re.S)
+    assert "aria-label" not in chip.group(0)  # the name is the text, visible first
+    name = " ".join(re.sub(r"<[^>]+>", " ", chip.group(1)).split())
+    assert name == "Wed 2 Dec 10 free times, Wednesday 2 December 2026"
