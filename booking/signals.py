@@ -23,8 +23,14 @@ from clinic import pagecache
 @receiver(post_delete, sender=OpeningHours)
 @receiver(post_save, sender=Service)
 @receiver(post_delete, sender=Service)
+@receiver(post_save, sender=Closure)
+@receiver(post_delete, sender=Closure)
+@receiver(post_save, sender=BookingPolicy)
 def forget_cached_pages(sender, **kwargs) -> None:
-    """The hours are in every footer; services on the home page."""
+    """
+    The hours are in every footer; services on the home page; hours and closures in
+    the clinic's structured data (home, contact, FAQ).
+    """
     cache.delete(OpeningHoursManager.CACHE_KEY)
     pagecache.clear()
 

@@ -11,7 +11,7 @@ from django.template import loader
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from clinic import pagecache
+from clinic import pagecache, structured_data
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +22,14 @@ def home(request):
 
     services = Service.objects.filter(is_active=True).order_by("order", "name")
     # The same for every visitor until staff edit a service (clinic.pagecache).
-    return pagecache.public(render(request, "clinic/home.html", {"services": services}))
+    context = {"services": services, "jsonld": structured_data.clinic_graph()}
+    return pagecache.public(render(request, "clinic/home.html", context))
 
 
 @require_safe
 def contact(request):
-    return pagecache.public(render(request, "clinic/contact.html"))
+    context = {"jsonld": structured_data.clinic_graph()}
+    return pagecache.public(render(request, "clinic/contact.html", context))
 
 
 @require_safe

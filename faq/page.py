@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from clinic import pagecache
+from clinic import pagecache, structured_data
 from faq.models import Entry, FaqPage, Topic
 
 CACHE_KEY = "faq:page:v1"
@@ -90,8 +90,7 @@ def build_jsonld(record: dict, entries: list[dict]) -> dict:
     lastReviewed and reviewedBy appear only when the page shows a review, and then
     with the same values, so search engines are told no more than patients are.
     """
-    clinic = settings.CLINIC
-    clinic_id = f"{settings.SITE_URL}/#clinic"
+    clinic_id = structured_data.clinic_id()
     page_url = settings.SITE_URL + reverse("faq:index")
     faq_page = {
         "@type": "FAQPage",
@@ -113,20 +112,6 @@ def build_jsonld(record: dict, entries: list[dict]) -> dict:
     if record["is_reviewed"]:
         faq_page["lastReviewed"] = record["last_reviewed"].isoformat()
         faq_page["reviewedBy"] = {"@type": "Person", "name": record["reviewed_by"]}
-    medical_clinic = {
-        "@type": "MedicalClinic",
-        "@id": clinic_id,
-        "name": clinic["name"],
-        "url": settings.SITE_URL + "/",
-        "telephone": clinic["phone"],
-        "email": clinic["email"],
-        "address": {
-            "@type": "PostalAddress",
-            "streetAddress": clinic["street"],
-            "addressLocality": clinic["locality"],
-            "addressRegion": clinic["region"],
-            "postalCode": clinic["postal_code"],
-            "addressCountry": clinic["country"],
-        },
-    }
-    return {"@context": "https://schema.org", "@graph": [faq_page, medical_clinic]}
+    # The clinic's own node (hours, closures) is added by the view: it changes with
+    # the booking rules, not with the FAQ (clinic.structured_data).
+    return {"@context": "https://schema.org", "@graph": [faq_page]}

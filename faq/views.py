@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from clinic import pagecache
+from clinic import pagecache, structured_data
 from faq.models import MAX_QUERY_LENGTH, Entry, normalise_query
 from faq.page import entry_data, get_page_data
 
@@ -13,7 +13,9 @@ def index(request):
     data = get_page_data()
     context = {"page": data["page"], "query": query, "max_query_length": MAX_QUERY_LENGTH}
     if not query:
-        context.update(sections=data["sections"], jsonld=data["jsonld"])
+        jsonld = data["jsonld"]
+        graph = [*jsonld["@graph"], structured_data.medical_clinic()]
+        context.update(sections=data["sections"], jsonld={**jsonld, "@graph": graph})
         # The same for everyone until staff change it (clinic.pagecache).
         return pagecache.public(render(request, "faq/index.html", context))
     matches = Entry.objects.published().search(query).select_related("topic")

@@ -1,0 +1,71 @@
+"""
+The clinic as schema.org MedicalClinic, for the JSON-LD of the home, contact and FAQ
+pages: its details from settings, its hours and closures from the same records as
+the footer and the booking page, so search engines are told what patients are.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from clinic import clock
+
+# Closures and holidays this far ahead are listed as special opening hours.
+SPECIAL_DAYS_AHEAD = timedelta(days=90)
+SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def clinic_id() -> str:
+    return f"{settings.SITE_URL}/#clinic"
+
+
+def medical_clinic(today: date | None = None) -> dict:
+    """Two queries: the opening hours and the closures ahead."""
+    from booking.availability import Rules
+    from booking.models import OpeningHours
+
+    clinic = settings.CLINIC
+    today = today or clock.today()
+    rules = Rules.load()
+    closed = sorted(day for day in rules.closed if today <= day <= today + SPECIAL_DAYS_AHEAD)
+    return {
+        "@type": "MedicalClinic",
+        "@id": clinic_id(),
+        "name": clinic["name"],
+        "url": settings.SITE_URL + "/",
+        "telephone": clinic["phone"],
+        "email": clinic["email"],
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": clinic["street"],
+            "addressLocality": clinic["locality"],
+            "addressRegion": clinic["region"],
+            "postalCode": clinic["postal_code"],
+            "addressCountry": clinic["country"],
+        },
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[row.weekday]}",
+                "opens": f"{row.opens:%H:%M}",
+                "closes": f"{row.closes:%H:%M}",
+            }
+            for row in OpeningHours.objects.order_by("weekday", "opens")
+        ],
+        # schema.org's way to say "closed that day": opens and closes at midnight.
+        "specialOpeningHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "validFrom": day.isoformat(),
+                "validThrough": day.isoformat(),
+                "opens": "00:00",
+                "closes": "00:00",
+            }
+            for day in closed
+        ],
+    }
+
+
+def clinic_graph() -> dict:
+    """The JSON-LD of a page about the clinic."""
+    return {"@context": "https://schema.org", "@graph": [medical_clinic()]}
