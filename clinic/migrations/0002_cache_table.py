@@ -18,7 +18,8 @@ def create_table(apps, schema_editor):
 
 def drop_table(apps, schema_editor):
     quoted = schema_editor.connection.ops.quote_name(TABLE)
-    schema_editor.execute(f"DROP TABLE IF EXISTS {quoted}")
+    # A constant table name, quoted by the backend: no value from anyone.
+    schema_editor.execute(f"DROP TABLE IF EXISTS {quoted}")  # nosemgrep: no-raw-sql
 
 
 class Migration(migrations.Migration):
