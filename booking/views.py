@@ -226,7 +226,9 @@ def token_page(view: Callable) -> Callable:
     page (404) and change nothing.
 
     Every answer keeps the token to itself: no Referer to other sites, no cache,
-    no search engine index.
+    no search engine index. `same-origin`, not `no-referrer`: with no referrer at all,
+    browsers post this page's own forms with `Origin: null`, which Django's CSRF check
+    refuses, so no patient could move or cancel.
     """
 
     @wraps(view)
@@ -237,7 +239,7 @@ def token_page(view: Callable) -> Callable:
             response = render(request, "booking/link_invalid.html", status=404)
         else:
             response = view(request, booking, token, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
@@ -339,10 +341,10 @@ def move(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
 @limit_posts(SELF_SERVICE_PER_ADDRESS)
 @token_page
 def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
-    """GET asks 'are you sure?' and changes nothing; POST cancels."""
+    """GET and HEAD ask 'are you sure?' and change nothing; only POST cancels."""
     if not booking.patient_can_change():
         return _refuse_change(request, token)
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "booking/cancel.html", {"booking": booking, "token": token})
     try:
         workflow.cancel(booking, by_patient=True)

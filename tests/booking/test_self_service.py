@@ -57,7 +57,7 @@ class TestViewing:
         self, client, now, booking
     ):
         response = client.get(manage(booking))
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
         assert "no-store" in response["Cache-Control"]
         assert "noindex" in response["X-Robots-Tag"]
         assert '<meta name="robots" content="noindex, nofollow">' in response.content.decode()
@@ -67,6 +67,13 @@ class TestViewing:
         client.get(manage(booking))
         client.get(manage(booking, "cancel"))
         client.get(manage(booking), {"date": "2026-12-09", "time": "11:00"})
+        assert snapshot(booking) == before
+
+    def test_a_head_request_to_the_cancel_page_changes_nothing(self, client, now, booking):
+        # Link checkers and mail scanners send HEAD; only a POST cancels.
+        before = snapshot(booking)
+        response = client.head(manage(booking, "cancel"))
+        assert response.status_code == 200
         assert snapshot(booking) == before
 
     def test_it_offers_free_times_to_move_to(self, client, now, booking):
@@ -87,7 +94,7 @@ class TestViewing:
         response = client.get(manage(booking, "times"), {"date": "2026-12-09"})
         assert response.status_code == 200
         assert "<html" not in response.content.decode()
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
     def test_the_calendar_file_downloads(self, client, now, booking):
         response = client.get(manage(booking) + "calendar.ics")
@@ -95,7 +102,7 @@ class TestViewing:
         assert response["Content-Type"].startswith("text/calendar")
         assert f"vinings-appointment-{booking.reference}.ics" in response["Content-Disposition"]
         assert "BEGIN:VCALENDAR" in response.content.decode()
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.django_db
@@ -104,7 +111,7 @@ class TestInvalidLinks:
         response = client.get("/book/manage/forged-token/")
         assert response.status_code == 404
         assert "This link is not valid" in page_text(response)
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
     def test_an_altered_token_gets_the_not_valid_page(self, client, now, booking):
         token = links.make_token(booking)

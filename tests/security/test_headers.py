@@ -41,7 +41,7 @@ def test_it_sets_the_other_protective_headers(page):
     assert page["X-Content-Type-Options"] == "nosniff"
     assert (
         page["Referrer-Policy"] == "strict-origin-when-cross-origin"
-        or page["Referrer-Policy"] == "no-referrer"
+        or page["Referrer-Policy"] == "same-origin"
     )
     assert page["X-Frame-Options"] == "DENY"
     assert page["Cross-Origin-Opener-Policy"] == "same-origin"
