@@ -1,25 +1,64 @@
+"""
+The patient's flows in Chromium, as a person clicks them: booking, the Enter key,
+no JavaScript, and moving and cancelling from the emailed link.
+
+The dates come from the site's own rules (availability.free_slots_by_day), never
+from "a few days ahead", so the tests pass on any day and at any hour.
+"""
+
 import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from booking.models import Booking
-from clinic.clock import zone as clinic_zone
+from booking import availability
+from booking.links import manage_path
+from booking.models import Booking, Service
 from tests.browser.conftest import axe_violations, screenshot
+from tests.conftest import make_booking
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+# Slots closer than this to the minimum notice are skipped: the test takes a few
+# seconds between choosing a time and posting it, and the notice moves on meanwhile.
+MARGIN = timedelta(hours=1)
 
-def next_weekday(days_ahead: int = 3):
-    day = (timezone.now().astimezone(clinic_zone()) + timedelta(days=days_ahead)).date()
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+
+def free_slots(slug: str, *, days: int = 1, exclude: Booking | None = None) -> list:
+    """The first free slot of each of the first `days` days that have one."""
+    rules = availability.Rules.load()
+    service = Service.objects.get(slug=slug)
+    found = []
+    for slots in availability.free_slots_by_day(rules, service, exclude=exclude).values():
+        usable = [slot for slot in slots if slot.start >= rules.earliest + MARGIN]
+        if usable:
+            found.append(usable[0])
+        if len(found) == days:
+            return found
+    raise AssertionError(f"no {days} days with a free {slug} in the booking horizon")
+
+
+def pick_time(page, slot) -> None:
+    """Choose the slot's day in the date field and its time, as booking.js offers them."""
+    day = slot.start.date().isoformat()
+    page.locator("#id_date").fill(day)  # booking.js fetches that day's times
+    page.wait_for_selector(f"[data-time-picker-content][data-day='{day}']")
+    page.wait_for_function(
+        "!document.querySelector('[data-time-picker]').hasAttribute('aria-busy')"
+    )
+    page.locator(f"label[for='time-{slot.value.replace(':', '')}']").click()
+
+
+def fill_details(page, name: str = "Pat Example", email: str = "pat@example.com") -> None:
+    page.locator("#id_name").fill(name)
+    page.locator("#id_email").fill(email)
+    page.locator("#id_phone").fill("+1 404 555 0100")
+    page.locator("#id_consent").check()
 
 
 def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
-    day = next_weekday()
+    [slot] = free_slots("exosome-treatment")
+    day = slot.start.date()
     page.goto("/")
     page.get_by_role("link", name="Book a consultation").first.click()
     page.wait_for_url("**/book/")
@@ -27,22 +66,15 @@ def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
 
     with page.expect_response(lambda response: "/book/times/" in response.url):
         page.get_by_text("Exosome hair-loss treatment", exact=True).click()
-    page.locator("#id_date").fill(day.isoformat())  # booking.js fetches that day's times
-    page.wait_for_selector(f"[data-time-picker-content][data-day='{day.isoformat()}']")
-    page.wait_for_function(
-        "!document.querySelector('[data-time-picker]').hasAttribute('aria-busy')"
-    )
-    page.locator("label[for='time-1000']").click()
-    page.locator("#id_name").fill("Pat Example")
-    page.locator("#id_email").fill("pat@example.com")
-    page.locator("#id_phone").fill("+1 404 555 0100")
-    page.locator("#id_consent").check()
+    pick_time(page, slot)
+    fill_details(page)
     screenshot(page, "book-filled")
     page.get_by_role("button", name="Request appointment").click()
 
     page.wait_for_load_state()
     assert page.url.endswith("/book/done/"), page.inner_text(".error-summary, main")[:600]
     booking = Booking.objects.get()
+    assert booking.start == slot.start
     text = page.inner_text("main")
     assert booking.reference in text
     assert "No NSAIDs" in text
@@ -68,28 +100,68 @@ def test_errors_are_summarised_and_focus_moves_to_the_summary(page):
     screenshot(page, "book-errors")
 
 
+def test_pressing_enter_in_a_text_field_requests_the_appointment(page):
+    # The form's first submit button is the hidden no-JavaScript "Show times"; Enter
+    # must press "Request appointment" instead, as a person expects.
+    [slot] = free_slots("consultation")
+    page.goto("/book/")
+    page.get_by_text("Consultation", exact=True).click()
+    pick_time(page, slot)
+    fill_details(page)
+    page.locator("#id_name").press("Enter")
+
+    page.wait_for_url("**/book/done/")
+    assert Booking.objects.get().start == slot.start
+
+
 def test_the_form_works_without_javascript(browser, live_server):
-    day = next_weekday()
+    [slot] = free_slots("consultation")
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     page = context.new_page()
-    page.goto(f"/book/?service=consultation&date={day.isoformat()}")
-    page.locator("label[for='time-0930']").click()
-    page.locator("#id_name").fill("Sam Example")
-    page.locator("#id_email").fill("sam@example.com")
-    page.locator("#id_phone").fill("+1 404 555 0101")
-    page.locator("#id_consent").check()
+    page.goto(f"/book/?service=consultation&date={slot.start.date().isoformat()}")
+    page.locator(f"label[for='time-{slot.value.replace(':', '')}']").click()
+    fill_details(page, "Sam Example", "sam@example.com")
     page.get_by_role("button", name="Request appointment").click()
 
     page.wait_for_url("**/book/done/")
-    assert Booking.objects.get().local_start.strftime("%H:%M") == "09:30"
+    assert Booking.objects.get().start == slot.start
     context.close()
 
 
-def test_the_self_service_page_has_no_axe_violations(page):
-    from booking.links import manage_path
-    from tests.conftest import at, make_booking
+def test_a_patient_moves_their_appointment_from_the_link(page):
+    first, later = free_slots("consultation", days=2)
+    booking = make_booking(start=first.start)
+    page.goto(manage_path(booking))
+    pick_time(page, later)
+    page.get_by_role("button", name="Move my appointment").click()
 
-    booking = make_booking(start=at(next_weekday(5), 11))
+    page.wait_for_load_state()
+    assert "Your appointment is now on" in page.inner_text("main"), page.inner_text("main")
+    booking.refresh_from_db()
+    assert booking.start == later.start
+    assert page.console_errors == []
+    screenshot(page, "manage-moved")
+
+
+def test_a_patient_cancels_their_appointment_from_the_link(page):
+    [slot] = free_slots("consultation")
+    booking = make_booking(start=slot.start)
+    page.goto(manage_path(booking))
+    page.get_by_role("link", name="Cancel this appointment…").click()
+    page.wait_for_url("**/cancel/")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Yes, cancel my appointment").click()
+
+    page.wait_for_load_state()
+    assert "Your appointment has been cancelled" in page.inner_text("main")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    screenshot(page, "manage-cancelled")
+
+
+def test_the_self_service_page_has_no_axe_violations(page):
+    [slot] = free_slots("consultation")
+    booking = make_booking(start=slot.start)
     page.goto(manage_path(booking))
 
     assert booking.reference in page.inner_text("main")
