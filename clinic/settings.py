@@ -87,8 +87,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    "clinic.apps.TwoFactorConfig",  # django_otp.plugins.otp_totp, named for staff
+    "clinic.apps.LockoutsConfig",  # axes, named for staff
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",

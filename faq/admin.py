@@ -14,11 +14,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.admin_site import HistoryQuerysetMixin
+from clinic.admin_site import ClinicHistoryMixin
 from faq.models import Entry, FaqPage, Topic
 
 
-class HistoryAdmin(HistoryQuerysetMixin, SimpleHistoryAdmin):
+class HistoryAdmin(ClinicHistoryMixin, SimpleHistoryAdmin):
     pass
 
 
@@ -73,7 +73,7 @@ class EntryAdmin(HistoryAdmin):
         "question",
         "order",
         "is_published",
-        "needs_review",
+        "review_state",
         "claims_to_check",
         "topic",
     ]
@@ -85,6 +85,13 @@ class EntryAdmin(HistoryAdmin):
     search_fields = ["question", "answer", "slug", "review_note"]
     prepopulated_fields = {"slug": ["question"]}
     readonly_fields = ["claims_to_check", "answer_preview", "created", "updated"]
+
+    # In words, not Django's boolean icons: a green tick beside "needs review" read as
+    # "all fine", the opposite of what it meant.
+    @admin.display(description="Clinical review", ordering="needs_review")
+    def review_state(self, entry: Entry) -> str:
+        return "Needs review" if entry.needs_review else "—"
+
     fieldsets = [
         (None, {"fields": ["topic", "question", "slug", "answer", "answer_preview"]}),
         ("On the page", {"fields": ["order", "is_published", "is_essential"]}),

@@ -27,7 +27,7 @@ from booking.admin import views
 from booking.admin.forms import DeskBookingAddForm, DeskBookingForm
 from booking.models import Booking, BookingPolicy, OutgoingEmail
 from clinic import clock
-from clinic.admin_site import ClinicTimeMixin, HistoryQuerysetMixin, rendered_in_clinic_time
+from clinic.admin_site import ClinicHistoryMixin, ClinicTimeMixin, rendered_in_clinic_time
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ class OutgoingEmailInline(admin.TabularInline):
         return False
 
 
-class BookingAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     form = DeskBookingForm
     add_form = DeskBookingAddForm
     # Status second: on a phone the table scrolls sideways and status must stay in view.

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from booking.models import BookingPolicy, Instruction, Reminder, Service
-from clinic.admin_site import ClinicTimeMixin, HistoryQuerysetMixin
+from clinic.admin_site import ClinicHistoryMixin, ClinicTimeMixin
 
 
 class InstructionInline(admin.StackedInline):
@@ -22,7 +22,7 @@ class ServiceAdmin(ClinicTimeMixin, admin.ModelAdmin):
     inlines = [InstructionInline]
 
 
-class InstructionAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+class InstructionAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     """The same instructions as on their service, here for their history."""
 
     list_display = ["title", "service", "starts_day", "ends_day", "order"]
@@ -30,7 +30,7 @@ class InstructionAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin
     list_select_related = ["service"]
 
 
-class ReminderAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+class ReminderAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     list_display = ["instruction", "service", "day", "at", "is_active"]
     list_filter = ["instruction__service", "is_active"]
     list_select_related = ["instruction__service"]
@@ -49,7 +49,7 @@ class ClosureAdmin(ClinicTimeMixin, admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-class BookingPolicyAdmin(ClinicTimeMixin, HistoryQuerysetMixin, SimpleHistoryAdmin):
+class BookingPolicyAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     """One row of rules: no adding a second, no deleting the one."""
 
     def has_add_permission(self, request):

@@ -672,6 +672,13 @@ def test_the_day_sheet_has_a_print_stylesheet(desk):
     assert "css/admin-booking.css" in response.text
 
 
+def test_the_day_sheet_of_a_day_has_a_print_button(desk):
+    response = desk.get(DAY_SHEET, {"day": "2026-12-08"})
+
+    assert "Print this day</button>" in response.text
+    assert "js/admin-print.js" in response.text
+
+
 # --- The outbox and the clinic's rules (managers) ----------------------------------------------------
 
 

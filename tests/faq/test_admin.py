@@ -71,6 +71,41 @@ def test_an_editor_can_edit_an_entry(client, editor):
     assert entry.history.first().history_user == editor
 
 
+def test_each_version_says_which_fields_changed(client, editor):
+    client.force_login(editor)
+    entry = Entry.objects.get(slug="nsaids")
+    data = {
+        "topic": entry.topic_id,
+        "question": entry.question,
+        "slug": entry.slug,
+        "answer": entry.answer + " One more sentence.",
+        "order": entry.order,
+        "is_published": "on",
+        "is_essential": "on",
+        "review_note": entry.review_note,
+    }
+    client.post(entry_change_url(entry), data)
+
+    reason = entry.history.first().history_change_reason
+    assert reason == "Changed in the admin: Answer, Needs review"
+    page = client.get(reverse("admin:faq_entry_history", args=[entry.pk])).text
+    assert "Changed in the admin: Answer, Needs review" in page
+
+
+def test_the_history_shows_a_changed_answer_whole(client, editor):
+    client.force_login(editor)
+    entry = Entry.objects.get(slug="nsaids")
+    old_answer = entry.answer
+    entry.answer = old_answer + " An added closing sentence."
+    entry.save()
+
+    page = client.get(reverse("admin:faq_entry_history", args=[entry.pk])).text
+
+    assert "chars]" not in page
+    assert "An added closing sentence." in page
+    assert old_answer[40:120].replace("'", "&#x27;") in page
+
+
 def test_an_editor_cannot_manage_users(client, editor):
     client.force_login(editor)
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
@@ -129,6 +164,27 @@ def test_an_older_version_can_be_restored(client, superuser):
     assert client.post(url, data).status_code == 302
     entry.refresh_from_db()
     assert entry.answer == original
+
+
+def test_the_list_says_in_words_which_entries_need_review(client, superuser):
+    client.force_login(superuser)
+    Entry.objects.exclude(slug="nsaids").update(needs_review=False)
+    Entry.objects.filter(slug="nsaids").update(needs_review=True)
+
+    response = client.get(reverse("admin:faq_entry_changelist"))
+
+    assert response.text.count("Needs review</td>") == 1
+    assert 'alt="True"' not in response.text and 'alt="False"' not in response.text
+
+
+def test_the_admin_index_names_every_app_for_staff(client, superuser):
+    client.force_login(superuser)
+
+    response = client.get(reverse("admin:index"))
+
+    assert "Log-in lock-outs" in response.text
+    assert "Two-factor devices" in response.text
+    assert "Axes" not in response.text and "Otp_Totp" not in response.text
 
 
 def test_the_list_shows_claims_to_check(client, superuser):
