@@ -135,6 +135,12 @@ class Rules:
             return day in self.closed
         return day in _closed_days(self.policy, day, day)
 
+    def closures(self, first: date, last: date) -> dict[date, str]:
+        """The closed days of [first, last] with their reasons (not weekdays without hours)."""
+        if self.closed_until is not None and self.today <= first and last <= self.closed_until:
+            return {day: reason for day, reason in self.closed.items() if first <= day <= last}
+        return _closed_days(self.policy, first, last)
+
     def first_open_day(self, service: Service | None = None) -> date | None:
         day = self.first_day(service)
         while day <= self.last_day:
@@ -237,10 +243,16 @@ def check_slot(
     raise SlotTaken("Sorry, that time was just taken. Please choose another time.")
 
 
-def stranding(rules: Rules, booking: Booking) -> str | None:
-    """Why a booking's time no longer fits the rules (closed since, hours cut), for staff."""
+def stranding(
+    rules: Rules, booking: Booking, *, closures: dict[date, str] | None = None
+) -> str | None:
+    """
+    Why a booking's time no longer fits the rules (closed since, hours cut), for staff.
+    `closures`: the closed days already loaded for a page of bookings.
+    """
     day = booking.local_start.date()
-    if rules.is_closed(day):
+    closed = day in closures if closures is not None else rules.is_closed(day)
+    if closed or not any(period.weekday == day.weekday() for period in rules.hours):
         return f"The clinic is closed on {clock.format_day(day)}."
     if not rules.fits_hours(booking.start, booking.end):
         return "The appointment is outside the opening hours."
@@ -250,7 +262,7 @@ def stranding(rules: Rules, booking: Booking) -> str | None:
 # --- Free times ------------------------------------------------------------------------
 
 
-def _places_left(
+def places_left(
     rules: Rules, start: datetime, end: datetime, taken: list[tuple[datetime, datetime]]
 ) -> int:
     """Capacity minus the most bookings overlapping at any moment of [start, end)."""
@@ -285,7 +297,7 @@ def _compute(
         if not rules.is_closed(day):
             for start in rules.starts_on(service, day):
                 end = start + service.duration
-                left = _places_left(rules, start, end, taken_by_day[day])
+                left = places_left(rules, start, end, taken_by_day[day])
                 if left > 0:
                     slots.append(Slot(start=start, end=end, places_left=left))
         result[day] = slots

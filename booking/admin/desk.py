@@ -363,6 +363,11 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 name="booking_booking_day_sheet",
             ),
             path(
+                "week/",
+                self.admin_site.admin_view(require_safe(self.week_view)),
+                name="booking_booking_week",
+            ),
+            path(
                 "<path:object_id>/step/<slug:key>/",
                 self.admin_site.admin_view(require_POST(self.step_view)),
                 name="booking_booking_step",
@@ -382,3 +387,6 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def day_sheet_view(self, request: HttpRequest) -> HttpResponse:
         return views.day_sheet(self, request)
+
+    def week_view(self, request: HttpRequest) -> HttpResponse:
+        return views.week(self, request)

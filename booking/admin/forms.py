@@ -88,6 +88,21 @@ class DeskBookingAddForm(DeskBookingForm):
         ].label = f"The patient agreed: “{BookingPolicy.current().consent_text}”"
 
 
+class WeekForm(forms.Form):
+    """Any day of the week to show; the week view starts on its Monday."""
+
+    week = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a day as year-month-day, e.g. 2026-12-07."},
+    )
+
+    def clean_week(self) -> date:
+        day = self.cleaned_data["week"]
+        if not date(2000, 1, 8) <= day <= date(2999, 12, 24):
+            raise forms.ValidationError("Enter a day between the years 2000 and 2999.")
+        return day
+
+
 class DaySheetForm(forms.Form):
     day = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,8 +1,9 @@
-"""The desk's extra pages and exports: the day sheet and the CSV of bookings."""
+"""The desk's extra pages and exports: the day sheet, the week, the CSV of bookings."""
 
 import csv
 import logging
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from booking.admin.forms import DaySheetForm
+from booking import availability
+from booking.admin.forms import DaySheetForm, WeekForm
 from booking.models import Booking
 from clinic import clock
 from clinic.admin_site import rendered_in_clinic_time
@@ -57,6 +59,121 @@ def day_sheet(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespon
     }
     return rendered_in_clinic_time(
         TemplateResponse, request, "admin/booking/booking/day_sheet.html", context
+    )
+
+
+# --- The week at a glance --------------------------------------------------------
+
+
+@dataclass
+class WeekCell:
+    """One time of one day: open or not, places left, the bookings that start in it."""
+
+    day: date
+    open: bool
+    past: bool = False
+    places_left: int = 0
+    bookings: list[Booking] = field(default_factory=list)
+
+
+@dataclass
+class WeekDay:
+    day: date
+    closed: str  # why the whole day is closed, or ""
+
+
+def _times_of_week(rules: availability.Rules, bookings: list[Booking]) -> list[time]:
+    """Every slot time from the earliest opening to the latest closing, and any booking's."""
+    step = timedelta(minutes=rules.policy.slot_minutes)
+    times = set()
+    for period in rules.hours:
+        moment = datetime.combine(date.min, period.opens)
+        while moment.time() < period.closes and moment.date() == date.min:
+            times.add(moment.time())
+            moment += step
+    times.update(booking.local_start.time() for booking in bookings)
+    return sorted(times)
+
+
+def week_grid(rules: availability.Rules, monday: date) -> dict:
+    """
+    The week from `monday`: a row per slot time, a cell per day. Four queries
+    whatever the number of bookings (the rules, the hours, closures, the bookings).
+    """
+    days = [monday + timedelta(days=offset) for offset in range(7)]
+    closures = rules.closures(days[0], days[-1])
+    bookings = list(
+        Booking.objects.on_days(days[0], days[-1])
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("service")
+        .order_by("start", "pk")
+    )
+    window_start, window_end = clock.day_bounds(days[0], days[-1])
+    holding = [
+        (booking.start, booking.end)
+        for booking in bookings
+        if booking.holds_place and window_start <= booking.start < window_end
+    ]
+    step = timedelta(minutes=rules.policy.slot_minutes)
+    columns = []
+    for day in days:
+        if not any(period.weekday == day.weekday() for period in rules.hours):
+            columns.append(WeekDay(day, "Closed"))
+        else:
+            columns.append(WeekDay(day, closures.get(day, "")))
+
+    rows = []
+    for slot_time in _times_of_week(rules, bookings):
+        cells = []
+        for column in columns:
+            start = clock.at(column.day, slot_time)
+            is_open = not column.closed and rules.fits_hours(start, start + step)
+            cells.append(
+                WeekCell(
+                    day=column.day,
+                    open=is_open,
+                    past=start + step <= rules.now,
+                    places_left=(
+                        availability.places_left(rules, start, start + step, holding)
+                        if is_open
+                        else 0
+                    ),
+                    bookings=[b for b in bookings if start <= b.local_start < start + step],
+                )
+            )
+        rows.append({"time": clock.format_time(slot_time), "cells": cells})
+    for booking in bookings:
+        booking.stranded = (
+            booking.holds_place
+            and booking.start >= rules.now
+            and availability.stranding(rules, booking, closures=closures)
+        )
+    return {"days": columns, "rows": rows, "capacity": rules.policy.capacity}
+
+
+def week(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
+    """The week at a glance: places taken and free per time, each booking a link."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    rules = availability.Rules.load()
+    form = WeekForm(request.GET if "week" in request.GET else None)
+    chosen = form.cleaned_data["week"] if form.is_bound and form.is_valid() else rules.today
+    monday = chosen - timedelta(days=chosen.weekday())
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": f"Week of {clock.format_day(monday)}",
+        "form": form,
+        "monday": monday,
+        "previous_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "this_week": rules.today - timedelta(days=rules.today.weekday()),
+        "today": rules.today,
+        **week_grid(rules, monday),
+        "media": model_admin.media,
+    }
+    return rendered_in_clinic_time(
+        TemplateResponse, request, "admin/booking/booking/week.html", context
     )
 
 
