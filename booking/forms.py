@@ -15,7 +15,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
-from booking import availability
+from booking import availability, phones
 from booking.availability import Rules, SlotUnavailable
 from booking.models import Booking, Service
 from clinic import clock
@@ -24,14 +24,53 @@ from clinic import clock
 # they could end an email header early ("Pat\r\nBcc: …"), so a name with one is
 # refused rather than quietly repaired.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().\-]+$")
-PHONE_DIGITS = (7, 20)
 TIME_VALUE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 TOO_LONG = "Please use at most %(limit_value)d characters (you used %(show_value)d)."
 
 
 # --- The forms -----------------------------------------------------------------
+
+
+class PhoneField(forms.CharField):
+    """A phone number as typed by a patient or the desk, cleaned to E.164 (booking.phones)."""
+
+    default_error_messages = {
+        "invalid": (
+            "Please enter a phone number with its area code, e.g. (770) 555-0142. "
+            "For a number outside the US, start with + and the country code."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # A stored number is shown as people write it; what was typed stays as typed.
+        if isinstance(value, str) and value.startswith("+") and value[1:].isdigit():
+            return phones.display(value)
+        return value
+
+    def has_changed(self, initial, data) -> bool:
+        # "(404) 555-0100" as shown is the stored "+14045550100": not a change.
+        try:
+            return (initial or "") != phones.normalise(data or "")
+        except phones.InvalidPhone:
+            return True
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return phones.normalise(value)
+        except phones.InvalidPhone:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class SlotFields(forms.Form):
@@ -136,11 +175,9 @@ class RequestForm(SlotFields):
             "max_length": TOO_LONG,
         },
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label="Phone",
-        max_length=32,
         help_text="In case we need to reach you about your appointment.",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         error_messages={"required": "Please enter a phone number.", "max_length": TOO_LONG},
     )
     notes = forms.CharField(
@@ -196,17 +233,6 @@ class RequestForm(SlotFields):
         local, _, domain = email.rpartition("@")
         # Domains are case-insensitive; the part before @ may not be, so it stays.
         return f"{local}@{domain.lower()}"
-
-    def clean_phone(self) -> str:
-        phone = " ".join(self.cleaned_data["phone"].split())
-        digits = sum(character.isdigit() for character in phone)
-        low, high = PHONE_DIGITS
-        if not PHONE_CHARACTERS.match(phone) or not low <= digits <= high:
-            raise forms.ValidationError(
-                "Please enter a phone number of 7 to 20 digits, e.g. 770-555-0142. "
-                "You may use +, spaces, brackets, dots and dashes."
-            )
-        return phone
 
     def clean_notes(self) -> str:
         notes = self.cleaned_data["notes"].replace("\r\n", "\n").replace("\r", "\n")

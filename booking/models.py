@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from booking import phones
 from clinic import clock
 from clinic.clock import format_day, format_moment, format_time
 
@@ -357,6 +358,13 @@ class BookingQuerySet(models.QuerySet):
     def on_day(self, day: date) -> "BookingQuerySet":
         return self.on_days(day)
 
+    def of_patient(self, booking: "Booking") -> "BookingQuerySet":
+        """The same patient's other bookings: the same email or the same phone number."""
+        same = models.Q(email__iexact=booking.email) if booking.email else models.Q(pk=None)
+        if booking.phone:
+            same |= models.Q(phone=booking.phone)
+        return self.filter(same, anonymised_at__isnull=True).exclude(pk=booking.pk)
+
 
 class Booking(models.Model):
     class Status(models.TextChoices):
@@ -424,6 +432,11 @@ class Booking(models.Model):
     @property
     def local_end(self) -> datetime:
         return self.end.astimezone(clock.zone())
+
+    @property
+    def phone_display(self) -> str:
+        """The phone number as people in the US write it: '(404) 555-0100'."""
+        return phones.display(self.phone)
 
     @property
     def when(self) -> str:

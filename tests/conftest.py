@@ -70,7 +70,7 @@ def make_booking(**overrides) -> Booking:
     fields = {
         "name": "Pat Example",
         "email": "pat@example.com",
-        "phone": "+1 404 555 0100",
+        "phone": "+14045550100",  # stored as the forms store it (booking.phones)
         "consent_version": "2026-11",
     }
     fields.update(overrides)

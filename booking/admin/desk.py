@@ -14,15 +14,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Func, QuerySet, Value
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from booking import workflow
+from booking import phones, workflow
 from booking.admin import views
 from booking.admin.forms import DeskBookingAddForm, DeskBookingForm
 from booking.models import Booking, BookingPolicy, OutgoingEmail
@@ -100,13 +100,6 @@ class DayFilter(admin.SimpleListFilter):
 _PHONE_LIKE = re.compile(r"[\d\s()+.\-]+")
 
 
-def phone_digits() -> Func:
-    expression = F("phone")
-    for character in " -()+.":
-        expression = Func(expression, Value(character), Value(""), function="REPLACE")
-    return expression
-
-
 # --- The booking ---------------------------------------------------------------------
 
 
@@ -136,7 +129,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     form = DeskBookingForm
     add_form = DeskBookingAddForm
     # Status second: on a phone the table scrolls sideways and status must stay in view.
-    list_display = ["when", "status_badge", "name", "phone", "service", "reference"]
+    list_display = ["when", "status_badge", "name", "phone_number", "service", "reference"]
     list_display_links = ["when", "name"]
     list_filter = [DayFilter, "status", "service"]
     list_select_related = ["service"]
@@ -182,6 +175,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 {"fields": ["reference", "service_name", "day", "time", "skip_notice"]},
             ),
             ("Patient", {"fields": ["name", "email", "phone", "notes"]}),
+            ("The patient's other visits", {"fields": ["other_visits"]}),
             ("For staff only", {"fields": ["internal_notes"]}),
             (
                 "Record",
@@ -197,10 +191,51 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             return []
         # The service fixes the length of the slot: a different service is a new booking.
         # The note is the patient's own words.
-        return ["reference", "service_name", "notes", "consent_record", "created_at", "updated_at"]
+        return [
+            "reference",
+            "service_name",
+            "notes",
+            "other_visits",
+            "consent_record",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_inlines(self, request, obj=None):
         return self.inlines if obj is not None else []
+
+    @admin.display(description="Same email or phone")
+    def other_visits(self, booking: Booking) -> str:
+        """The patient's other bookings, newest first; one on the same day is marked."""
+        others = list(
+            Booking.objects.of_patient(booking).select_related("service").order_by("-start")[:50]
+        )
+        if not others:
+            return "None: this is the patient's only booking."
+        day = booking.local_start.date()
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:booking_booking_change", args=[other.pk]),
+                    clock.format_short_moment(other.start),
+                    format_html(" <strong>{}</strong>", "Same day")
+                    if other.local_start.date() == day and other.holds_place
+                    else "",
+                    other.service.name,
+                    other.get_status_display(),
+                    other.reference,
+                )
+                for other in others
+            ),
+        )
+        return format_html(
+            '<table class="other-visits"><thead><tr><th scope="col">Appointment</th>'
+            '<th scope="col">Service</th><th scope="col">Status</th>'
+            '<th scope="col">Reference</th></tr></thead><tbody>{}</tbody></table>',
+            rows,
+        )
 
     @admin.display(description="service")
     def service_name(self, booking: Booking) -> str:
@@ -230,6 +265,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             obj.pk = booking.pk
             obj.refresh_from_db()
             logger.info("booking %s made and confirmed at the desk", obj.reference)
+            self._warn_of_same_day(request, obj)
             return
         details = {
             name: form.cleaned_data[name]
@@ -245,6 +281,24 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 request,
                 f"{obj.reference} moved to {obj.when}; the patient has been emailed.",
                 messages.SUCCESS,
+            )
+            self._warn_of_same_day(request, obj)
+
+    def _warn_of_same_day(self, request: HttpRequest, booking: Booking) -> None:
+        """A patient who already holds a time that day may have booked twice by mistake."""
+        same_day = (
+            Booking.objects.of_patient(booking)
+            .holding_a_place()
+            .on_day(booking.local_start.date())
+            .order_by("start")
+        )
+        for other in same_day:
+            self.message_user(
+                request,
+                f"This patient already has {other.reference} at "
+                f"{clock.format_time(other.local_start)} on the same day. Check with them "
+                "whether both are wanted; cancel one if not.",
+                messages.WARNING,
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -283,6 +337,10 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     def when(self, booking: Booking) -> str:
         return clock.format_short_moment(booking.start)
 
+    @admin.display(description="phone", ordering="phone")
+    def phone_number(self, booking: Booking) -> str:
+        return booking.phone_display
+
     @admin.display(description="status", ordering="status")
     def status_badge(self, booking: Booking) -> str:
         return format_html(
@@ -299,10 +357,10 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
-        digits = re.sub(r"\D", "", term)
+        digits = phones.digits(term)
+        # Numbers are stored as +14045550100: the digits of "(404) 555-01" are in it.
         if len(digits) >= 4 and _PHONE_LIKE.fullmatch(term):
-            by_phone = queryset.alias(digits=phone_digits()).filter(digits__contains=digits)
-            found = found | queryset.filter(pk__in=by_phone.values("pk"))
+            found = found | queryset.filter(phone__contains=digits)
         return found, may_have_duplicates
 
     # Status steps: actions on the list, buttons on the booking

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django import forms
 
 from booking import availability, workflow
+from booking.forms import PhoneField
 from booking.models import Booking, BookingPolicy
 from clinic import clock
 
@@ -16,6 +17,7 @@ class DeskBookingForm(forms.ModelForm):
     minimum notice (a patient who calls this morning); nothing else.
     """
 
+    phone = PhoneField(label="Phone")
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = forms.TimeField(
         label="Time",

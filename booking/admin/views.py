@@ -212,7 +212,7 @@ def csv_row(booking: Booking) -> list[str]:
             booking.service.name,
             booking.get_status_display(),
             booking.name,
-            booking.phone,
+            booking.phone_display,
             booking.email,
             booking.notes,
         )

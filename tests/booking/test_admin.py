@@ -197,8 +197,8 @@ def test_it_finds_a_booking_by_reference_even_in_the_past(desk):
 
 
 def test_it_finds_a_phone_number_written_differently(desk):
-    patient = make_booking(phone="+1 (404) 555-0177")
-    make_booking(start=at(TUESDAY, 11), phone="+1 404 555 0100")
+    patient = make_booking(phone="+14045550177")
+    make_booking(start=at(TUESDAY, 11), phone="+14045550100")
 
     response = desk.get(CHANGELIST, {"q": "404.555.0177"})
 
@@ -603,7 +603,7 @@ def test_the_csv_export_lists_the_selected_bookings_in_clinic_time(desk):
         ["Reference", "Day", "Time", "Service", "Status", "Name", "Phone", "Email"]
         + ["Patient's note"],
         [booking.reference, "2026-12-08", "10:00", "Consultation", "Requested", "Pat Example"]
-        + ["'+1 404 555 0100", "pat@example.com", "First visit"],
+        + ["(404) 555-0100", "pat@example.com", "First visit"],
     ]
 
 
@@ -642,7 +642,7 @@ def test_the_day_sheet_shows_today_by_default(desk):
 
 def test_the_day_sheet_lists_the_chosen_days_bookings_only(desk):
     first = make_booking(start=at(TUESDAY, 9), notes="Allergic to latex")
-    second = make_booking(start=at(TUESDAY, 16), phone="+1 770 555 0123")
+    second = make_booking(start=at(TUESDAY, 16), phone="+17705550123")
     make_booking(start=at(TUESDAY + timedelta(days=1), 9))
     # 9 pm the evening before is Tuesday in UTC, but Monday at the clinic.
     make_booking(start=at(TUESDAY - timedelta(days=1), 21))
@@ -652,7 +652,7 @@ def test_the_day_sheet_lists_the_chosen_days_bookings_only(desk):
     assert [row["booking"] for row in response.context["rows"]] == [first, second]
     assert "9:00 am – 9:30 am" in response.text
     assert "Allergic to latex" in response.text
-    assert "+1 770 555 0123" in response.text
+    assert "(770) 555-0123" in response.text
 
 
 @pytest.mark.parametrize("day", ["tomorrow", "2026-13-45", "9999-12-31", "0001-01-01", ""])

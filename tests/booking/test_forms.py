@@ -248,18 +248,27 @@ class TestPhone:
         form = booking_form(now, phone=value)
         assert form.is_valid(), form.errors
 
-    def test_it_collapses_spaces(self, now):
-        form = booking_form(now, phone="  770   555\t0142 ")
+    @pytest.mark.parametrize(
+        "value", ["(770) 555-0142", "770.555.0142", "  770   555\t0142 ", "+1 770-555-0142"]
+    )
+    def test_it_stores_one_number_one_way_however_typed(self, now, value):
+        form = booking_form(now, phone=value)
         assert form.is_valid(), form.errors
-        assert form.cleaned_data["phone"] == "770 555 0142"
+        assert form.cleaned_data["phone"] == "+17705550142"
+
+    def test_it_keeps_a_number_from_abroad_with_its_country_code(self, now):
+        form = booking_form(now, phone="+44 20 7946 0958")
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["phone"] == "+442079460958"
 
     @pytest.mark.parametrize(
-        "value", ["call me", "770-555-01x2", "12345", "1" * 21, "770+555+0142", "<script>"]
+        "value",
+        ["call me", "770-555-01x2", "12345", "555-0142", "1" * 21, "770+555+0142", "<script>"],
     )
     def test_it_rejects_a_number_it_cannot_dial(self, now, value):
         form = booking_form(now, phone=value)
         assert not form.is_valid()
-        assert "7 to 20 digits" in errors_of(form, "phone")
+        assert "with its area code" in errors_of(form, "phone")
 
     def test_it_asks_the_browser_for_a_phone_keyboard(self, now):
         widget = str(booking_form(now)["phone"])

@@ -194,7 +194,7 @@ class TestSuccess:
         assert (booking.name, booking.email, booking.phone) == (
             "Pat Example",
             "pat@example.com",
-            "+1 404 555 0100",
+            "+14045550100",
         )
 
     def test_it_queues_the_patient_and_reception_emails(self, client, now):
