@@ -23,7 +23,7 @@ cache.
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
@@ -257,6 +257,44 @@ def stranding(
     if not rules.fits_hours(booking.start, booking.end):
         return "The appointment is outside the opening hours."
     return None
+
+
+def stranded(rules: Rules) -> list[tuple[Booking, str]]:
+    """Every upcoming booking holding a place that the rules strand, with the reason."""
+    upcoming = (
+        Booking.objects.holding_a_place()
+        .filter(start__gte=rules.now)
+        .select_related("service")
+        .order_by("start", "pk")
+    )
+    last = max((b.local_start.date() for b in upcoming), default=rules.today)
+    closures = rules.closures(rules.today, last)
+    return [
+        (booking, reason)
+        for booking in upcoming
+        if (reason := stranding(rules, booking, closures=closures))
+    ]
+
+
+def stranded_by_change(
+    rules: Rules,
+    *,
+    closing: date | None = None,
+    hours: list[OpeningHours] | None = None,
+) -> list[tuple[Booking, str]]:
+    """
+    The upcoming bookings a proposed change would strand that the current rules do
+    not: closing the day `closing`, or opening hours replaced by `hours`.
+    """
+    proposed = rules
+    if closing is not None:
+        until = max(rules.closed_until or closing, closing)
+        known = rules.closures(rules.today, until)
+        proposed = replace(proposed, closed={**known, closing: "Closed"}, closed_until=until)
+    if hours is not None:
+        proposed = replace(proposed, hours=tuple(hours))
+    already = {booking.pk for booking, _ in stranded(rules)}
+    return [(b, reason) for b, reason in stranded(proposed) if b.pk not in already]
 
 
 # --- Free times ------------------------------------------------------------------------

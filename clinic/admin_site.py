@@ -53,6 +53,17 @@ class ClinicAdminSite(OTPAdminSite):
     def login_template(self):
         return "otp/admin111/login.html" if settings.STAFF_REQUIRE_2FA else None
 
+    def index(self, request, extra_context=None):
+        """The desk's home, with the bookings that need attention listed first."""
+        if request.user.has_perm("booking.view_booking"):
+            from booking import availability  # models are ready by the first request
+
+            extra_context = {
+                **(extra_context or {}),
+                "needs_attention": availability.stranded(availability.Rules.load()),
+            }
+        return super().index(request, extra_context)
+
     def has_permission(self, request) -> bool:
         if settings.STAFF_REQUIRE_2FA:
             return super().has_permission(request)

@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from booking import phones, workflow
+from booking import availability, phones, workflow
 from booking.admin import views
 from booking.admin.forms import DeskBookingAddForm, DeskBookingForm
 from booking.models import Booking, BookingPolicy, OutgoingEmail
@@ -96,6 +96,22 @@ class DayFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AttentionFilter(admin.SimpleListFilter):
+    """Upcoming bookings that a closure or shorter hours left stranded."""
+
+    title = "attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("needed", "Needs attention")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "needed":
+            return queryset
+        stranded = availability.stranded(availability.Rules.load())
+        return queryset.filter(pk__in=[booking.pk for booking, _ in stranded])
+
+
 # Patients give their number in any format: "404-555-0100" must find "+1 404 555 0100".
 _PHONE_LIKE = re.compile(r"[\d\s()+.\-]+")
 
@@ -131,7 +147,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     # Status second: on a phone the table scrolls sideways and status must stay in view.
     list_display = ["when", "status_badge", "name", "phone_number", "service", "reference"]
     list_display_links = ["when", "name"]
-    list_filter = [DayFilter, "status", "service"]
+    list_filter = [AttentionFilter, DayFilter, "status", "service"]
     list_select_related = ["service"]
     search_fields = ["reference", "name", "email", "phone"]
     search_help_text = "Search by name, email, phone or reference."
@@ -302,6 +318,9 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.holds_place and not obj.has_started():
+            if reason := availability.stranding(availability.Rules.load(), obj):
+                context["needs_attention"] = reason
         if obj is not None and self.has_change_permission(request, obj):
             allowed = workflow.allowed_steps(obj)
             context["status_steps"] = [

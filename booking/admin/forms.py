@@ -6,7 +6,7 @@ from django import forms
 
 from booking import availability, workflow
 from booking.forms import PhoneField
-from booking.models import Booking, BookingPolicy
+from booking.models import Booking, BookingPolicy, Closure, OpeningHours
 from clinic import clock
 
 
@@ -117,3 +117,67 @@ class DaySheetForm(forms.Form):
         if not date(2000, 1, 1) <= day <= date(2999, 12, 31):
             raise forms.ValidationError("Enter a day between the years 2000 and 2999.")
         return day
+
+
+# --- Rules that would strand bookings ----------------------------------------------------
+
+
+class StrandingCheck(forms.ModelForm):
+    """
+    A change to the clinic's days or hours that would leave upcoming bookings on a
+    closed day or outside the hours is held back, listing them, until the manager
+    ticks "Save anyway"; the bookings are then flagged "Needs attention" for the desk.
+    """
+
+    strand_anyway = forms.BooleanField(
+        label="Save anyway",
+        required=False,
+        help_text=(
+            "Only asked when the change leaves bookings on a closed day or outside the "
+            "hours. They are then flagged for the desk to move or cancel."
+        ),
+    )
+
+    def stranded(self, rules: availability.Rules) -> list[tuple[Booking, str]]:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("strand_anyway"):
+            return cleaned
+        if found := self.stranded(availability.Rules.load()):
+            listed = "; ".join(
+                f"{booking.reference} {clock.format_short_moment(booking.start)} ({booking.name})"
+                for booking, _ in found
+            )
+            count = len(found)
+            raise forms.ValidationError(
+                f"This change leaves {count} upcoming booking{'s' if count > 1 else ''} "
+                f"on a closed day or outside the hours: {listed}. Tick “Save anyway” to "
+                "save it; each booking is then flagged “Needs attention” for the desk to "
+                "move or cancel (the patient is told when they do). Or change nothing.",
+                code="strands_bookings",
+            )
+        return cleaned
+
+
+class ClosureForm(StrandingCheck):
+    class Meta:
+        model = Closure
+        fields = ["date", "reason"]
+
+    def stranded(self, rules):
+        return availability.stranded_by_change(rules, closing=self.cleaned_data["date"])
+
+
+class OpeningHoursForm(StrandingCheck):
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+    def stranded(self, rules):
+        proposed = self.instance
+        proposed.weekday = self.cleaned_data["weekday"]
+        proposed.opens, proposed.closes = self.cleaned_data["opens"], self.cleaned_data["closes"]
+        others = [period for period in rules.hours if period.pk != proposed.pk]
+        return availability.stranded_by_change(rules, hours=[*others, proposed])

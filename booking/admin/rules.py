@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from booking import availability
+from booking.admin.forms import ClosureForm, OpeningHoursForm
 from booking.models import BookingPolicy, Instruction, Reminder, Service
 from clinic.admin_site import ClinicHistoryMixin, ClinicTimeMixin
 
@@ -41,10 +43,24 @@ class ReminderAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
 
 class OpeningHoursAdmin(ClinicTimeMixin, admin.ModelAdmin):
+    form = OpeningHoursForm
     list_display = ["weekday", "opens", "closes"]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Deleting a period can strand its bookings too: say which before confirming.
+        period = self.get_object(request, object_id)
+        if period is not None:
+            rules = availability.Rules.load()
+            others = [p for p in rules.hours if p.pk != period.pk]
+            extra_context = {
+                **(extra_context or {}),
+                "stranded": availability.stranded_by_change(rules, hours=others),
+            }
+        return super().delete_view(request, object_id, extra_context)
 
 
 class ClosureAdmin(ClinicTimeMixin, admin.ModelAdmin):
+    form = ClosureForm
     list_display = ["date", "reason"]
     date_hierarchy = "date"
 

@@ -36,6 +36,14 @@ def day_sheet(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespon
         if day
         else []
     )
+    rules = availability.Rules.load()
+    closures = rules.closures(day, day) if day else {}
+    for booking in bookings:
+        booking.stranded = (
+            booking.holds_place
+            and booking.start >= rules.now
+            and availability.stranding(rules, booking, closures=closures)
+        )
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
