@@ -395,6 +395,8 @@ class Booking(models.Model):
     phone = models.CharField(max_length=32)
     notes = models.TextField("patient's note", max_length=1000, blank=True)
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When reception confirmed it (or booked it, confirmed at once): the clinic's numbers.
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_version = models.CharField(max_length=20, blank=True, editable=False)
 
     internal_notes = models.TextField(

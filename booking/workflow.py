@@ -177,6 +177,7 @@ def book_at_desk(
             now=now,
             skip_notice=skip_notice,
             status=Status.CONFIRMED,
+            confirmed_at=timezone.now(),
             consent_at=timezone.now(),
             consent_version=consent_version,
             **patient,
@@ -188,10 +189,13 @@ def book_at_desk(
 # --- Steps on a booking ----------------------------------------------------------------
 
 
-def _set_status(booking: Booking, status: str) -> None:
+def _set_status(booking: Booking, status: str, **fields) -> None:
+    """The new status (and any field that goes with it) in one save, one history row."""
     booking.status = status
     booking.sequence += 1
-    booking.save(update_fields=["status", "sequence", "updated_at"])
+    for name, value in fields.items():
+        setattr(booking, name, value)
+    booking.save(update_fields=["status", "sequence", "updated_at", *fields])
 
 
 def confirm(booking: Booking, *, now: datetime | None = None) -> None:
@@ -203,7 +207,7 @@ def confirm(booking: Booking, *, now: datetime | None = None) -> None:
         rules = availability.Rules.load(now=now) if upcoming else None
         if rules and (problem := availability.stranding(rules, current)):
             raise TransitionNotAllowed(f"{problem} Move the booking or cancel it first.")
-        _set_status(current, Status.CONFIRMED)
+        _set_status(current, Status.CONFIRMED, confirmed_at=now or timezone.now())
         emails.notify_confirmed(current)
 
 

@@ -440,6 +440,11 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 name="booking_booking_day_sheet",
             ),
             path(
+                "numbers/",
+                self.admin_site.admin_view(require_safe(self.numbers_view)),
+                name="booking_booking_numbers",
+            ),
+            path(
                 "week/",
                 self.admin_site.admin_view(require_safe(self.week_view)),
                 name="booking_booking_week",
@@ -467,3 +472,6 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def week_view(self, request: HttpRequest) -> HttpResponse:
         return views.week(self, request)
+
+    def numbers_view(self, request: HttpRequest) -> HttpResponse:
+        return views.clinic_numbers(self, request)

@@ -105,6 +105,34 @@ class WeekForm(forms.Form):
         return day
 
 
+class PeriodForm(forms.Form):
+    """The period of the clinic's numbers: appointments from `first` to `last`."""
+
+    first = forms.DateField(
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the day as year-month-day, e.g. 2026-09-01."},
+    )
+    last = forms.DateField(
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the day as year-month-day, e.g. 2026-11-30."},
+    )
+    MAX_DAYS = 366 * 2
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError("The period must end on or after its first day.")
+            if (last - first).days > self.MAX_DAYS:
+                raise forms.ValidationError("Choose a period of at most two years.")
+            if not (date(2000, 1, 1) <= first and last <= date(2999, 12, 31)):
+                raise forms.ValidationError("Choose days between the years 2000 and 2999.")
+        return cleaned
+
+
 class DaySheetForm(forms.Form):
     day = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

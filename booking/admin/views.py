@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from booking import availability
-from booking.admin.forms import DaySheetForm, WeekForm
+from booking import availability, numbers
+from booking.admin.forms import DaySheetForm, PeriodForm, WeekForm
 from booking.models import Booking
 from clinic import clock
 from clinic.admin_site import rendered_in_clinic_time
@@ -183,6 +183,58 @@ def week(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
     return rendered_in_clinic_time(
         TemplateResponse, request, "admin/booking/booking/week.html", context
     )
+
+
+# --- The clinic's numbers (managers) --------------------------------------------
+
+
+def clinic_numbers(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResponse:
+    """Bookings per week and service, rates and waits, for a period; as a page or CSV."""
+    # The numbers are the managers': the clinic's rules are theirs to view, not the desk's.
+    if not request.user.has_perm("booking.view_bookingpolicy"):
+        raise PermissionDenied
+    today = clock.today()
+    default = {"first": today - timedelta(weeks=12, days=today.weekday()), "last": today}
+    form = PeriodForm(request.GET if "first" in request.GET else None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    figures = numbers.figures(period["first"], period["last"])
+    if request.GET.get("format") == "csv":
+        return numbers_csv(figures)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": "The clinic's numbers",
+        "form": form,
+        "figures": figures,
+        "statuses": [(status.value, status.label) for status in numbers.STATUSES],
+        "bars": numbers.bars(figures.weeks),
+        "chart": {"width": numbers.CHART_WIDTH, "height": numbers.CHART_HEIGHT},
+        "period_text": f"{clock.format_day(period['first'])} to {clock.format_day(period['last'])}",
+        "csv_query": f"first={period['first']:%Y-%m-%d}&last={period['last']:%Y-%m-%d}&format=csv",
+        "media": model_admin.media,
+    }
+    return rendered_in_clinic_time(
+        TemplateResponse, request, "admin/booking/booking/numbers.html", context
+    )
+
+
+def numbers_csv(figures: numbers.Figures) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="clinic-numbers-{figures.first:%Y-%m-%d}-{figures.last:%Y-%m-%d}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["Week of", *(status.label for status in numbers.STATUSES), "Total"])
+    for week in figures.weeks:
+        writer.writerow(
+            [f"{week.monday:%Y-%m-%d}", *(week.counts[s] for s in numbers.STATUSES), week.total]
+        )
+    writer.writerow([])
+    writer.writerow(["Service", *(status.label for status in numbers.STATUSES), "Total"])
+    for row in figures.by_service:
+        writer.writerow([csv_safe(row["service"]), *row["counts"], row["total"]])
+    return response
 
 
 # --- CSV export -----------------------------------------------------------------
