@@ -1,11 +1,13 @@
 """The reception desk in Chromium: from the bookings list to the week and a booking."""
 
+from datetime import timedelta
+
 import pytest
 
 from booking import availability
 from booking.models import Booking, Service
 from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import make_booking, make_staff
+from tests.conftest import at, make_booking, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -42,3 +44,52 @@ def test_a_receptionist_finds_a_booking_in_the_week_and_opens_it(page):
     assert booking.reference in page.inner_text("#content")
     assert Booking.objects.get().status == Booking.Status.REQUESTED
     assert page.console_errors == []
+
+
+def test_a_stranded_booking_is_flagged_and_the_desk_moves_it_with_the_patient_told(page):
+    from booking.models import Closure, OutgoingEmail
+
+    rules = availability.Rules.load()
+    service = Service.objects.get(slug="consultation")
+    days = [
+        (day, slots)
+        for day, slots in availability.free_slots_by_day(rules, service).items()
+        if slots
+    ]
+    (first_day, first_slots), (later_day, later_slots) = days[0], days[1]
+    booking = make_booking(start=first_slots[0].start, service=service, name="Stella Stranded")
+    booking.status = Booking.Status.CONFIRMED
+    booking.save()
+    Closure.objects.create(date=first_day, reason="Burst pipe")
+    log_in(page, "rita", "Receptionists")
+
+    assert page.get_by_role("heading", name="Needs attention: 1 booking").is_visible()
+    page.get_by_role("link", name=f"{booking.reference} ").click()
+    page.wait_for_url(f"**/admin/booking/booking/{booking.pk}/change/")
+    assert "Needs attention: The clinic is closed on" in page.inner_text("#content")
+    page.locator("#id_day").fill(later_day.isoformat())
+    page.locator("#id_time").fill(later_slots[0].value)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    page.wait_for_url("**/admin/booking/booking/**")
+    booking.refresh_from_db()
+    assert booking.start == later_slots[0].start
+    assert booking.emails.filter(kind=OutgoingEmail.Kind.RESCHEDULED).exists()
+    page.goto("/admin/")
+    assert not page.get_by_role("heading", name="Needs attention: 1 booking").count()
+
+
+def test_a_manager_reads_the_clinics_numbers(page):
+    last_week = availability.Rules.load().today - timedelta(days=7)
+    for hour in (9, 10, 11):
+        make_booking(start=at(last_week, hour))
+    log_in(page, "mona", "Managers")
+
+    page.goto("/admin/booking/booking/")
+    page.get_by_role("link", name="Numbers").click()
+    page.wait_for_url("**/numbers/")
+    assert page.get_by_role("table", name="Bookings per week, by status").is_visible()
+    assert "3 bookings" in page.inner_text("#content")
+    assert axe_violations(page) == []
+    assert page.console_errors == []
+    screenshot(page, "desk-numbers")
