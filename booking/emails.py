@@ -18,7 +18,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from booking import links, outbox
-from booking.ics import booking_ics
+from booking.ics import invitation_ics, preparation_ics
 from booking.models import Booking, OutgoingEmail, Reminder
 from clinic.clock import format_day, format_moment, format_time
 
@@ -63,7 +63,9 @@ def _admin_url(booking: Booking) -> str:
 # --- Queueing -------------------------------------------------------------------
 
 
-def _to_patient(booking: Booking, kind: str, context: dict, *, ics: str = "") -> None:
+def _to_patient(
+    booking: Booking, kind: str, context: dict, *, ics: str = "", preparation: str = ""
+) -> None:
     outbox.queue(
         to=booking.email,
         kind=kind,
@@ -71,6 +73,7 @@ def _to_patient(booking: Booking, kind: str, context: dict, *, ics: str = "") ->
         context=context,
         booking=booking,
         ics=ics,
+        preparation_ics=preparation,
     )
 
 
@@ -98,8 +101,14 @@ def notify_requested(booking: Booking) -> None:
 
 
 def notify_confirmed(booking: Booking) -> None:
-    """Patient: confirmation with instructions and the .ics invitation."""
-    _to_patient(booking, Kind.CONFIRMED, patient_context(booking), ics=booking_ics(booking))
+    """Patient: confirmation with instructions, the invitation and the preparation days."""
+    _to_patient(
+        booking,
+        Kind.CONFIRMED,
+        patient_context(booking),
+        ics=invitation_ics(booking),
+        preparation=preparation_ics(booking),
+    )
 
 
 def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
@@ -111,7 +120,8 @@ def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
         booking,
         Kind.RESCHEDULED,
         patient_context(booking, by_patient=by_patient, previous_when=previous_when),
-        ics=booking_ics(booking),
+        ics=invitation_ics(booking),
+        preparation=preparation_ics(booking),
     )
     if by_patient:
         _to_reception(booking, Kind.RECEPTION_CHANGE, change="moved", previous_when=previous_when)
@@ -123,11 +133,18 @@ def notify_cancelled(booking: Booking, *, by_patient: bool = False) -> None:
     # Only withdraw a calendar entry the patient was sent: a request that was
     # never confirmed or moved has none, and a stray CANCEL confuses calendars.
     had_calendar_entry = booking.emails.exclude(ics="").exists()
+    had_preparation_file = booking.emails.exclude(preparation_ics="").exists()
     _to_patient(
         booking,
         Kind.CANCELLED,
-        patient_context(booking, by_patient=by_patient, has_calendar=had_calendar_entry),
-        ics=booking_ics(booking) if had_calendar_entry else "",
+        patient_context(
+            booking,
+            by_patient=by_patient,
+            has_calendar=had_calendar_entry,
+            has_preparation_file=had_preparation_file,
+        ),
+        ics=invitation_ics(booking) if had_calendar_entry else "",
+        preparation=preparation_ics(booking) if had_preparation_file else "",
     )
     if by_patient:
         _to_reception(booking, Kind.RECEPTION_CHANGE, change="cancelled")

@@ -493,7 +493,10 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
-    ics = models.TextField(blank=True)
+    # The invitation (the appointment alone, METHOD:REQUEST or CANCEL) and the
+    # preparation days (METHOD:PUBLISH), as sent: see booking.ics.
+    ics = models.TextField("invitation (.ics)", blank=True)
+    preparation_ics = models.TextField("preparation days (.ics)", blank=True)
 
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
