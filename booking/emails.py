@@ -15,11 +15,13 @@ bodies, never into a header.
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from booking import links, outbox
 from booking.ics import invitation_ics, preparation_ics
 from booking.models import Booking, OutgoingEmail, Reminder
+from clinic import clock
 from clinic.clock import format_day, format_moment, format_time
 
 Kind = OutgoingEmail.Kind
@@ -166,7 +168,9 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
     """
     context = patient_context(
         booking,
-        message=reminder.render(booking.start),
+        # Worded for the moment it is sent: a late one says "since", not "today".
+        message=reminder.render(booking.start, now),
+        topic=reminder.render_subject(booking.start, now),
         instruction=reminder.instruction,
         appointment_ahead=booking.start > now,
     )
@@ -183,13 +187,38 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
     )
 
 
+def queue_appointment_reminder(booking: Booking, *, now: datetime) -> OutgoingEmail:
+    """
+    The service's own appointment reminder (Service.reminder_day) for the
+    booking's current time; like queue_reminder, once per appointment time.
+    """
+    return outbox.queue(
+        to=booking.email,
+        kind=Kind.APPOINTMENT_REMINDER,
+        template="appointment_reminder",
+        context=patient_context(booking, relative_day=_relative_day(booking, now)),
+        booking=booking,
+        appointment_start=booking.start,
+        now=now,
+        send_on_commit=False,
+    )
+
+
+def _relative_day(booking: Booking, now: datetime) -> str:
+    """'today' or 'tomorrow' when the appointment is that close, else ''."""
+    days = (booking.local_start.date() - clock.today(now)).days
+    return {0: "today", 1: "tomorrow"}.get(days, "")
+
+
 def withdraw_pending_reminders(booking: Booking) -> int:
     """
     Drop reminders queued but not yet sent that no longer fit the booking: all of
     them once it is cancelled, those for an earlier time once it has moved. They
     were never sent, so no record is lost; the booking's new time gets its own.
     """
-    pending = booking.emails.pending().filter(reminder__isnull=False)
+    pending = booking.emails.pending().filter(
+        Q(reminder__isnull=False) | Q(kind=Kind.APPOINTMENT_REMINDER)
+    )
     if booking.status != Booking.Status.CANCELLED:
         pending = pending.exclude(appointment_start=booking.start)
     deleted, _ = pending.delete()
