@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from booking import emails, links, outbox, workflow
-from booking.models import Booking, OutgoingEmail
+from booking.models import Booking, OutgoingEmail, Service
 from tests.conftest import at, make_booking
 
 pytestmark = pytest.mark.django_db
@@ -552,3 +552,55 @@ def test_every_email_is_recorded_in_the_outbox_as_sent(treatment, now, commit):
         ("request_received", "pat@example.com", "sent"),
         ("reception_new", RECEPTION, "sent"),
     ]
+
+
+# --- Every email the site sends, read back by a real parser ------------------------
+
+
+@pytest.mark.parametrize("service_slug", ["exosome-treatment", "consultation"])
+def test_every_email_of_a_bookings_life_parses_with_its_calendar_parts_in_place(
+    service_slug, now, commit
+):
+    """Request, confirmation, move, resend, cancellation: each message as a client reads it."""
+    service = Service.objects.get(slug=service_slug)
+    with commit():
+        booking = workflow.request(
+            service,
+            at(DEC_8, 10),
+            consent_version="2026-11",
+            name="Pat Example",
+            email="pat@example.com",
+            phone="+1 404 555 0100",
+        )
+    with commit():
+        workflow.confirm(booking)
+    with commit():
+        workflow.move(booking, at(date(2026, 12, 9), 11), by_patient=True)
+    with commit():
+        emails.resend_instructions(booking)
+    with commit():
+        workflow.cancel(booking, by_patient=True)
+
+    assert len(mail.outbox) == 8
+    for message in mail.outbox:
+        root = parsed(message)
+        assert root["Message-ID"].endswith("@viningssurgery.example>")
+        assert root.get_body(preferencelist=("plain",)) is not None
+        assert root.get_body(preferencelist=("html",)) is not None
+        invitation = invitation_part(message)
+        files = attached_files(message)
+        if invitation is None:
+            assert not files
+            continue
+        # One invitation, one event, and the attached copy is the same file.
+        (event,) = events(invitation)
+        assert str(event["UID"]) == f"booking-{booking.reference}@viningssurgery"
+        assert invitation.get_param("method") in {"REQUEST", "CANCEL"}
+        attached = files.pop("cancel.ics" if event["STATUS"] == "CANCELLED" else "appointment.ics")
+        assert attached.get_content().decode() == invitation.get_content()
+        if service_slug == "consultation":
+            assert files == {}
+        else:
+            (preparation,) = files.values()
+            assert preparation.get_param("method") == "PUBLISH"
+            assert len(events(preparation)) == 4
