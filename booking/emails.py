@@ -15,11 +15,13 @@ bodies, never into a header.
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 
 from booking import links, outbox
-from booking.ics import booking_ics
+from booking.ics import invitation_ics, preparation_ics
 from booking.models import Booking, OutgoingEmail, Reminder
+from clinic import clock
 from clinic.clock import format_day, format_moment, format_time
 
 Kind = OutgoingEmail.Kind
@@ -63,7 +65,9 @@ def _admin_url(booking: Booking) -> str:
 # --- Queueing -------------------------------------------------------------------
 
 
-def _to_patient(booking: Booking, kind: str, context: dict, *, ics: str = "") -> None:
+def _to_patient(
+    booking: Booking, kind: str, context: dict, *, ics: str = "", preparation: str = ""
+) -> None:
     outbox.queue(
         to=booking.email,
         kind=kind,
@@ -71,6 +75,7 @@ def _to_patient(booking: Booking, kind: str, context: dict, *, ics: str = "") ->
         context=context,
         booking=booking,
         ics=ics,
+        preparation_ics=preparation,
     )
 
 
@@ -98,8 +103,14 @@ def notify_requested(booking: Booking) -> None:
 
 
 def notify_confirmed(booking: Booking) -> None:
-    """Patient: confirmation with instructions and the .ics invitation."""
-    _to_patient(booking, Kind.CONFIRMED, patient_context(booking), ics=booking_ics(booking))
+    """Patient: confirmation with instructions, the invitation and the preparation days."""
+    _to_patient(
+        booking,
+        Kind.CONFIRMED,
+        patient_context(booking),
+        ics=invitation_ics(booking),
+        preparation=preparation_ics(booking),
+    )
 
 
 def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
@@ -111,7 +122,8 @@ def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
         booking,
         Kind.RESCHEDULED,
         patient_context(booking, by_patient=by_patient, previous_when=previous_when),
-        ics=booking_ics(booking),
+        ics=invitation_ics(booking),
+        preparation=preparation_ics(booking),
     )
     if by_patient:
         _to_reception(booking, Kind.RECEPTION_CHANGE, change="moved", previous_when=previous_when)
@@ -123,11 +135,18 @@ def notify_cancelled(booking: Booking, *, by_patient: bool = False) -> None:
     # Only withdraw a calendar entry the patient was sent: a request that was
     # never confirmed or moved has none, and a stray CANCEL confuses calendars.
     had_calendar_entry = booking.emails.exclude(ics="").exists()
+    had_preparation_file = booking.emails.exclude(preparation_ics="").exists()
     _to_patient(
         booking,
         Kind.CANCELLED,
-        patient_context(booking, by_patient=by_patient, has_calendar=had_calendar_entry),
-        ics=booking_ics(booking) if had_calendar_entry else "",
+        patient_context(
+            booking,
+            by_patient=by_patient,
+            has_calendar=had_calendar_entry,
+            has_preparation_file=had_preparation_file,
+        ),
+        ics=invitation_ics(booking) if had_calendar_entry else "",
+        preparation=preparation_ics(booking) if had_preparation_file else "",
     )
     if by_patient:
         _to_reception(booking, Kind.RECEPTION_CHANGE, change="cancelled")
@@ -149,7 +168,9 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
     """
     context = patient_context(
         booking,
-        message=reminder.render(booking.start),
+        # Worded for the moment it is sent: a late one says "since", not "today".
+        message=reminder.render(booking.start, now),
+        topic=reminder.render_subject(booking.start, now),
         instruction=reminder.instruction,
         appointment_ahead=booking.start > now,
     )
@@ -166,13 +187,38 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
     )
 
 
+def queue_appointment_reminder(booking: Booking, *, now: datetime) -> OutgoingEmail:
+    """
+    The service's own appointment reminder (Service.reminder_day) for the
+    booking's current time; like queue_reminder, once per appointment time.
+    """
+    return outbox.queue(
+        to=booking.email,
+        kind=Kind.APPOINTMENT_REMINDER,
+        template="appointment_reminder",
+        context=patient_context(booking, relative_day=_relative_day(booking, now)),
+        booking=booking,
+        appointment_start=booking.start,
+        now=now,
+        send_on_commit=False,
+    )
+
+
+def _relative_day(booking: Booking, now: datetime) -> str:
+    """'today' or 'tomorrow' when the appointment is that close, else ''."""
+    days = (booking.local_start.date() - clock.today(now)).days
+    return {0: "today", 1: "tomorrow"}.get(days, "")
+
+
 def withdraw_pending_reminders(booking: Booking) -> int:
     """
     Drop reminders queued but not yet sent that no longer fit the booking: all of
     them once it is cancelled, those for an earlier time once it has moved. They
     were never sent, so no record is lost; the booking's new time gets its own.
     """
-    pending = booking.emails.pending().filter(reminder__isnull=False)
+    pending = booking.emails.pending().filter(
+        Q(reminder__isnull=False) | Q(kind=Kind.APPOINTMENT_REMINDER)
+    )
     if booking.status != Booking.Status.CANCELLED:
         pending = pending.exclude(appointment_start=booking.start)
     deleted, _ = pending.delete()

@@ -49,6 +49,19 @@ class Service(models.Model):
     )
     is_active = models.BooleanField("offered for booking", default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    # An appointment reminder of the service itself, for services whose
+    # instructions carry none (a consultation has no instructions at all).
+    reminder_day = models.SmallIntegerField(
+        "appointment reminder: day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-14), MaxValueValidator(0)],
+        help_text="Email an appointment reminder this many days before (-1 is the day "
+        "before, 0 the day itself). Empty: none (the instructions' reminders do the job).",
+    )
+    reminder_at = models.TimeField(
+        "appointment reminder: time", default=time(9, 0), help_text="Clinic time."
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -61,6 +74,13 @@ class Service(models.Model):
     @property
     def duration(self) -> timedelta:
         return timedelta(minutes=self.duration_minutes)
+
+    def reminder_due_at(self, appointment_start: datetime) -> datetime | None:
+        """When the appointment reminder is due, or None when the service has none."""
+        if self.reminder_day is None:
+            return None
+        day = clock.today(appointment_start) + timedelta(days=self.reminder_day)
+        return clock.at(day, self.reminder_at)
 
     def preparation_days(self) -> int:
         """How many days before the appointment its earliest instruction starts (3 for NSAIDs)."""
@@ -124,11 +144,14 @@ class Reminder(models.Model):
     """
     A message sent at a moment relative to the appointment, about one instruction.
 
-    The message may use {appointment} (day and time of the appointment),
-    {start} and {end} (the instruction's first and last day).
+    The subject and message may use {appointment} (day and time of the
+    appointment), {start} and {end} (the instruction's first and last day) and
+    {From_start}, worded for the moment the patient reads it: "From Saturday 5
+    December", "From today, Saturday 5 December", or, sent late, "From now (since
+    Saturday 5 December)".
     """
 
-    PLACEHOLDERS = ("appointment", "start", "end")
+    PLACEHOLDERS = ("appointment", "start", "end", "From_start")
 
     instruction = models.ForeignKey(
         Instruction, on_delete=models.CASCADE, related_name="reminders"
@@ -138,6 +161,12 @@ class Reminder(models.Model):
         help_text="Days relative to the appointment day: -3 is three days before.",
     )
     at = models.TimeField(default=time(9, 0), help_text="Clinic time.")
+    subject = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="What this reminder is about, e.g. “Stop NSAIDs from {start}”. Never "
+        "name the treatment: subjects show on lock screens. Empty: a general subject.",
+    )
     message = models.TextField(
         max_length=600,
         help_text="May use {appointment}, {start} and {end}; they are filled in per patient.",
@@ -153,29 +182,58 @@ class Reminder(models.Model):
         return f"{self.instruction}: day {self.day:+d} at {self.at:%H:%M}"
 
     def clean(self) -> None:
-        try:
-            self.message.format_map(dict.fromkeys(self.PLACEHOLDERS, ""))
-        except (KeyError, ValueError, IndexError, AttributeError) as error:
-            raise ValidationError(
-                {"message": "Use only {appointment}, {start} and {end} in braces."}
-            ) from error
+        errors = {}
+        for field in ("subject", "message"):
+            try:
+                getattr(self, field).format_map(dict.fromkeys(self.PLACEHOLDERS, ""))
+            except (KeyError, ValueError, IndexError, AttributeError):
+                errors[field] = (
+                    "Use only {appointment}, {start}, {end} and {From_start} in braces."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     def due_at(self, appointment_start: datetime) -> datetime:
         return clock.at(clock.today(appointment_start) + timedelta(days=self.day), self.at)
 
-    def render(self, appointment_start: datetime) -> str:
-        local = appointment_start.astimezone(clock.zone())
-        start, end = self.instruction.dates(local.date())
-        values = {
+    def last_day(self, appointment_start: datetime) -> date:
+        """The last day of the instruction's window: after it the reminder is pointless."""
+        start, end = self.instruction.dates(clock.today(appointment_start))
+        return end or start
+
+    def _values(self, appointment_start: datetime, now: datetime | None) -> dict:
+        day = clock.today(appointment_start)
+        start, end = self.instruction.dates(day)
+        today = clock.today(now)
+        start_text = format_day(start, day)
+        if today < start:
+            from_start = f"From {start_text}"
+        elif today == start:
+            from_start = f"From today, {start_text}"
+        else:
+            # A late reminder (the worker catching up after an outage) must not
+            # say "from today" about a day that has passed.
+            from_start = f"From now (since {start_text})"
+        return {
             "appointment": format_moment(appointment_start),
-            "start": format_day(start, local.date()),
-            "end": format_day(end or start, local.date()),
+            "start": start_text,
+            "end": format_day(end or start, day),
+            "From_start": from_start,
         }
+
+    def _fill(self, text: str, values: dict) -> str:
         try:
-            return self.message.format_map(values)
+            return text.format_map(values)
         except (KeyError, ValueError, IndexError, AttributeError):
             # clean() stops this in the admin; a bad message must still never block mail.
-            return self.message
+            return text
+
+    def render(self, appointment_start: datetime, now: datetime | None = None) -> str:
+        """The message for this appointment, worded for `now` (default: now)."""
+        return self._fill(self.message, self._values(appointment_start, now))
+
+    def render_subject(self, appointment_start: datetime, now: datetime | None = None) -> str:
+        return self._fill(self.subject, self._values(appointment_start, now))
 
 
 # --- The clinic's rules -------------------------------------------------------
@@ -490,6 +548,7 @@ class OutgoingEmail(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         INSTRUCTIONS = "instructions", "Instructions (resent)"
         REMINDER = "reminder", "Reminder"
+        APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
         RECEPTION_NEW = "reception_new", "To reception: new request"
         RECEPTION_CHANGE = "reception_change", "To reception: patient changed booking"
 
@@ -508,7 +567,10 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
-    ics = models.TextField(blank=True)
+    # The invitation (the appointment alone, METHOD:REQUEST or CANCEL) and the
+    # preparation days (METHOD:PUBLISH), as sent: see booking.ics.
+    ics = models.TextField("invitation (.ics)", blank=True)
+    preparation_ics = models.TextField("preparation days (.ics)", blank=True)
 
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -527,7 +589,14 @@ class OutgoingEmail(models.Model):
                 fields=["booking", "reminder", "appointment_start"],
                 condition=Q(reminder__isnull=False),
                 name="one_email_per_reminder_and_appointment_time",
-            )
+            ),
+            # The service's own appointment reminder (Service.reminder_day): once
+            # per booking and appointment time, like the instructions' reminders.
+            models.UniqueConstraint(
+                fields=["booking", "appointment_start"],
+                condition=Q(kind="appointment_reminder"),
+                name="one_appointment_reminder_per_appointment_time",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,12 +17,14 @@ before the row says "sent" sends it again on the next run. For a reminder a
 rare duplicate is better than a lost one.
 """
 
+import email.policy
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import MIMEPart
+from email.message import EmailMessage, MIMEPart
 
+import dkim
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -73,6 +75,16 @@ class SendReport:
 # --- Writing messages -----------------------------------------------------------
 
 
+def reply_address() -> str:
+    """
+    Where answers to our mail really arrive: the clinic's mailbox that reception
+    reads. Reply-To of every message and ORGANIZER of every invitation (so an
+    Accept/Decline from a calendar program lands there too); the sending address
+    (DEFAULT_FROM_EMAIL) is not read by anyone.
+    """
+    return settings.CLINIC["email"]
+
+
 def clean_subject(text: str) -> str:
     """One line, no CR/LF (header injection), at most the column's 200 characters."""
     return " ".join(_LINE_BREAKS.sub(" ", text).split())[:200]
@@ -108,6 +120,7 @@ def queue(
     context: dict,
     booking: Booking | None = None,
     ics: str = "",
+    preparation_ics: str = "",
     reminder: Reminder | None = None,
     appointment_start: datetime | None = None,
     now: datetime | None = None,
@@ -130,6 +143,7 @@ def queue(
         body_text=body_text,
         body_html=body_html,
         ics=ics,
+        preparation_ics=preparation_ics,
         next_attempt_at=now or timezone.now(),
     )
     if send_on_commit:
@@ -175,36 +189,113 @@ def _claim(pk: int, now: datetime) -> bool:
     return claimed == 1
 
 
+class ClinicMessage(EmailMultiAlternatives):
+    """
+    EmailMultiAlternatives with the invitation where mail clients look for it and,
+    when configured, a DKIM signature over the finished message.
+
+    An invitation is a `text/calendar; method=…` part inside the
+    multipart/alternative beside the text and HTML (RFC 6047, CalConnect's iMIP
+    guide): that is the part Outlook, Gmail and Apple Mail turn into a meeting
+    request. The same file is attached as application/ics for clients that only
+    offer attachments; a different media type, so no client acts on it twice.
+    """
+
+    def __init__(self, *args, calendar_method: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calendar_method = calendar_method
+
+    def message(self, *, policy=email.policy.default) -> EmailMessage:
+        msg = super().message(policy=policy)
+        if self.calendar_method:
+            for part in msg.walk():
+                if part.get_content_type() == "text/calendar" and not part.is_attachment():
+                    part.set_param("method", self.calendar_method)
+        if settings.DKIM_SELECTOR:
+            _sign(msg)
+        return msg
+
+
+# The headers a DKIM signature covers: those a reader sees and trusts.
+DKIM_HEADERS = [
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"reply-to",
+    b"mime-version",
+    b"content-type",
+]
+
+
+def _sign(msg: EmailMessage) -> None:
+    # Signed over the bytes the SMTP backend sends (policy SMTP: CRLF line ends);
+    # relaxed canonicalisation survives relays that refold headers.
+    data = msg.as_bytes(policy=email.policy.SMTP)
+    signature = dkim.sign(
+        data,
+        selector=settings.DKIM_SELECTOR.encode(),
+        domain=settings.DKIM_DOMAIN.encode(),
+        privkey=settings.DKIM_PRIVATE_KEY,
+        include_headers=DKIM_HEADERS,
+        canonicalize=(b"relaxed", b"relaxed"),
+    )
+    name, value = signature.decode().split(":", 1)
+    msg[name] = " ".join(value.split())
+
+
+def message_id(email: OutgoingEmail) -> str:
+    """
+    <outbox-42.20261201170000@viningssurgery.example>: in the clinic's mail domain
+    (never the machine's name), and the same on every attempt, so a retry after a
+    worker died mid-send is recognisably the same message.
+    """
+    created = email.created_at or timezone.now()
+    return f"<outbox-{email.pk}.{created:%Y%m%d%H%M%S}@{settings.MAIL_DOMAIN}>"
+
+
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
-    """The Django message for an outbox row: text, HTML alternative, .ics attached."""
-    message = EmailMultiAlternatives(
+    """The Django message for an outbox row: text, HTML and invitation, files attached."""
+    method = calendar_method(email.ics) if email.ics else ""
+    message = ClinicMessage(
         subject=clean_subject(email.subject),
         body=email.body_text,
         to=[email.to],
         # Replies reach reception, not the unattended sending address.
-        reply_to=[settings.CLINIC["email"]],
-        # Asks auto-responders not to answer (RFC 3834).
-        headers={"Auto-Submitted": "auto-generated"},
+        reply_to=[reply_address()],
+        headers={
+            # Asks auto-responders not to answer (RFC 3834).
+            "Auto-Submitted": "auto-generated",
+            "Message-ID": message_id(email),
+        },
+        calendar_method=method,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     if email.ics:
-        message.attach(_calendar_part(email.ics))
+        message.attach_alternative(email.ics, "text/calendar")
+        filename = "cancel.ics" if method == "CANCEL" else "appointment.ics"
+        message.attach(filename, email.ics.encode(), "application/ics")
+    if email.preparation_ics:
+        message.attach(_calendar_part(email.preparation_ics, "preparation.ics"))
     return message
 
 
-def _calendar_part(ics: str) -> MIMEPart:
-    # The METHOD parameter on the Content-Type tells mail clients to treat the
-    # attachment as an invitation (REQUEST) or its withdrawal (CANCEL).
+def calendar_method(ics: str) -> str:
     found = _METHOD.search(ics)
-    method = found.group(1) if found else "PUBLISH"
-    filename = "cancel.ics" if method == "CANCEL" else "appointment.ics"
+    return found.group(1) if found else "PUBLISH"
+
+
+def _calendar_part(ics: str, filename: str) -> MIMEPart:
+    # The METHOD parameter on the Content-Type tells mail clients what the file
+    # is for; PUBLISH: entries to add, no meeting anyone is invited to.
     part = MIMEPart()
     part.set_content(
         ics,
         subtype="calendar",
         charset="utf-8",
-        params={"method": method},
+        params={"method": calendar_method(ics)},
         disposition="attachment",
         filename=filename,
     )

@@ -13,6 +13,13 @@ The rule (also in `manage.py run_jobs --help`):
 - A reminder due at or after the start ("keep avoiding NSAIDs") is sent from its
   moment until LATE_LIMIT after it: after a long outage, a message about
   yesterday is noise, not help.
+- Either way a reminder is not sent once its instruction's window is over (the
+  fluids reminder after the day of fluids): late, it would ask for what can no
+  longer be done. A late one that is still useful is worded for the moment it is
+  read ("From now (since Saturday 5 December)", see Reminder).
+- A service may have an appointment reminder of its own (Service.reminder_day,
+  e.g. the consultation's the day before at 9:00): sent from its moment until
+  the appointment starts, once per booking and appointment time.
 - Who gets them: confirmed bookings, and requested ones when
   BookingPolicy.remind_requested is on; after the appointment, confirmed or
   completed ones (a request nobody confirmed did not take place as far as we
@@ -32,10 +39,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from booking import emails
-from booking.models import Booking, BookingPolicy, OutgoingEmail, Reminder
+from booking.models import Booking, BookingPolicy, OutgoingEmail, Reminder, Service
+from clinic import clock
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +55,15 @@ LATE_LIMIT = timedelta(days=1)
 @dataclass(frozen=True)
 class Due:
     booking: Booking
-    reminder: Reminder
+    reminder: Reminder | None  # None: the service's own appointment reminder
     at: datetime
+
+
+def _before_start_is_due(
+    booking: Booking, moment: datetime, now: datetime, *, remind_requested: bool
+) -> bool:
+    allowed = {Status.CONFIRMED, Status.REQUESTED} if remind_requested else {Status.CONFIRMED}
+    return moment <= now < booking.start and booking.status in allowed
 
 
 def is_due(booking: Booking, reminder: Reminder, now: datetime, *, remind_requested: bool) -> bool:
@@ -55,28 +71,41 @@ def is_due(booking: Booking, reminder: Reminder, now: datetime, *, remind_reques
     if not reminder.is_active or booking.anonymised_at is not None:
         return False
     moment = reminder.due_at(booking.start)
-    if moment > now:
+    if moment > now or clock.today(now) > reminder.last_day(booking.start):
         return False
     if moment < booking.start:
-        allowed = {Status.CONFIRMED, Status.REQUESTED} if remind_requested else {Status.CONFIRMED}
-        return booking.status in allowed and now < booking.start
+        return _before_start_is_due(booking, moment, now, remind_requested=remind_requested)
     return booking.status in {Status.CONFIRMED, Status.COMPLETED} and now < moment + LATE_LIMIT
 
 
+def appointment_reminder_is_due(
+    booking: Booking, now: datetime, *, remind_requested: bool
+) -> bool:
+    """Whether the service's own appointment reminder should go to `booking` at `now`."""
+    moment = booking.service.reminder_due_at(booking.start)
+    if moment is None or booking.anonymised_at is not None:
+        return False
+    return _before_start_is_due(booking, moment, now, remind_requested=remind_requested)
+
+
 def due_reminders(now: datetime | None = None) -> list[Due]:
-    """Reminders due at `now` that are not yet in the outbox. Four queries."""
+    """Reminders due at `now` that are not yet in the outbox. Five queries."""
     now = now or timezone.now()
     reminders = list(
         Reminder.objects.filter(is_active=True)
         .select_related("instruction")
         .order_by("instruction__service_id", "day", "at", "pk")
     )
-    if not reminders:
+    service_days = list(
+        Service.objects.filter(reminder_day__isnull=False).values_list("reminder_day", flat=True)
+    )
+    if not reminders and not service_days:
         return []
     # Only bookings whose day is within reach of some reminder's day, with a
     # margin for time zones and the late limit.
-    first_day = min(r.day for r in reminders)
-    last_day = max(r.day for r in reminders)
+    days = [r.day for r in reminders] + service_days
+    first_day = min(days)
+    last_day = max(days)
     earliest = now - timedelta(days=max(last_day, 0) + 2)
     latest = now + timedelta(days=max(-first_day, 0) + 2)
     policy = BookingPolicy.current()
@@ -91,15 +120,19 @@ def due_reminders(now: datetime | None = None) -> list[Due]:
     if not bookings:
         return []
     already = set(
-        OutgoingEmail.objects.filter(booking__in=bookings, reminder__isnull=False).values_list(
-            "booking_id", "reminder_id", "appointment_start"
-        )
+        OutgoingEmail.objects.filter(booking__in=bookings)
+        .filter(Q(reminder__isnull=False) | Q(kind=OutgoingEmail.Kind.APPOINTMENT_REMINDER))
+        .values_list("booking_id", "reminder_id", "appointment_start")
     )
     by_service: dict[int, list[Reminder]] = {}
     for reminder in reminders:
         by_service.setdefault(reminder.instruction.service_id, []).append(reminder)
     found = []
     for booking in bookings:
+        if (booking.pk, None, booking.start) not in already and appointment_reminder_is_due(
+            booking, now, remind_requested=policy.remind_requested
+        ):
+            found.append(Due(booking, None, booking.service.reminder_due_at(booking.start)))
         for reminder in by_service.get(booking.service_id, []):
             if (booking.pk, reminder.pk, booking.start) in already:
                 continue
@@ -115,7 +148,10 @@ def queue_due(now: datetime | None = None) -> int:
     for item in due_reminders(now):
         try:
             with transaction.atomic():
-                emails.queue_reminder(item.booking, item.reminder, now=now)
+                if item.reminder is None:
+                    emails.queue_appointment_reminder(item.booking, now=now)
+                else:
+                    emails.queue_reminder(item.booking, item.reminder, now=now)
         except IntegrityError:
             # Another run_jobs queued it a moment ago: exactly once, as intended.
             continue
@@ -123,11 +159,15 @@ def queue_due(now: datetime | None = None) -> int:
             # Its savepoint is rolled back, so nothing is queued and the next run
             # tries again; the log names the booking and the reminder, no patient data.
             logger.exception(
-                "reminder failed booking=%s reminder=%s", item.booking.reference, item.reminder.pk
+                "reminder failed booking=%s reminder=%s",
+                item.booking.reference,
+                item.reminder.pk if item.reminder else "appointment",
             )
             continue
         queued += 1
         logger.info(
-            "reminder queued booking=%s reminder=%s", item.booking.reference, item.reminder.pk
+            "reminder queued booking=%s reminder=%s",
+            item.booking.reference,
+            item.reminder.pk if item.reminder else "appointment",
         )
     return queued

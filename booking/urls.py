@@ -13,4 +13,10 @@ urlpatterns = [
     path("manage/<str:token>/move/", views.move, name="move"),
     path("manage/<str:token>/cancel/", views.cancel, name="cancel"),
     path("manage/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
+    path(
+        "manage/<str:token>/preparation.ics",
+        views.calendar_file,
+        {"part": "preparation"},
+        name="preparation_calendar",
+    ),
 ]

@@ -357,13 +357,25 @@ def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
 
 @require_safe
 @token_page
-def calendar_file(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
-    """The appointment and its instructions as a .ics file, for the patient's calendar."""
-    response = HttpResponse(
-        ics.booking_ics(booking, method="PUBLISH"),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="vinings-appointment-{booking.reference}.ics"'
-    )
+def calendar_file(
+    request: HttpRequest, booking: Booking, token: str, part: str = "appointment"
+) -> HttpResponse:
+    """
+    The appointment (part="appointment") or its preparation days
+    (part="preparation") as a .ics file for the patient's calendar. Once the
+    booking is cancelled the appointment file is the cancellation (METHOD:CANCEL),
+    so importing it removes the entry instead of adding the old time back.
+    """
+    if part == "preparation":
+        content = ics.preparation_ics(booking)
+        if not content:
+            # Nothing to add (a consultation): the site's own "not found" page.
+            return render(request, "404.html", status=404)
+        filename = f"vinings-preparation-{booking.reference}.ics"
+    else:
+        method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "PUBLISH"
+        content = ics.invitation_ics(booking, method=method)
+        filename = f"vinings-appointment-{booking.reference}.ics"
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -333,6 +333,22 @@ CLINIC_RECEPTION_EMAIL = env_str("CLINIC_RECEPTION_EMAIL", "reception@viningssur
 # minute to six hours, so 16 tries span about two days: a mail server down for a
 # weekend loses nothing.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 16)
+# The clinic's mail domain: the right-hand side of every Message-ID (Django's
+# default is this machine's host name, often "localhost", which spam filters
+# score against) and the DKIM signing domain. Defaults to the sender's domain.
+MAIL_DOMAIN = env_str("MAIL_DOMAIN") or DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+# Optional DKIM signing by the site itself (when the SMTP relay does not sign):
+# all three or none. The key file is read once here, so a missing or unreadable
+# key stops the site at start-up instead of failing every message later.
+DKIM_SELECTOR = env_str("DKIM_SELECTOR")
+DKIM_DOMAIN = env_str("DKIM_DOMAIN") or MAIL_DOMAIN
+DKIM_PRIVATE_KEY_PATH = env_str("DKIM_PRIVATE_KEY_PATH")
+if bool(DKIM_SELECTOR) != bool(DKIM_PRIVATE_KEY_PATH):
+    raise ImproperlyConfigured("Set both DKIM_SELECTOR and DKIM_PRIVATE_KEY_PATH, or neither.")
+try:
+    DKIM_PRIVATE_KEY = Path(DKIM_PRIVATE_KEY_PATH).read_bytes() if DKIM_PRIVATE_KEY_PATH else b""
+except OSError as error:
+    raise ImproperlyConfigured(f"DKIM_PRIVATE_KEY_PATH cannot be read: {error}") from None
 # Personal data of bookings whose appointment is older than this is anonymised
 # by `manage.py purge_old_bookings` (stated in the privacy notice).
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 730)

@@ -22,12 +22,14 @@ class Inbox:
     def __init__(self, delay: float = 0.0):
         self.delay = delay
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []  # as received, for signatures over the exact bytes
         self.recipients: list[list[str]] = []
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             # A slow server: the client waits for the reply to DATA.
             await asyncio.sleep(self.delay)
+        self.raw.append(envelope.original_content or envelope.content)
         self.messages.append(
             email.message_from_bytes(envelope.content, policy=email.policy.default)
         )

@@ -1,4 +1,4 @@
-"""The .ics file: parsed back with icalendar, as a calendar program would read it."""
+"""The .ics files: parsed back with icalendar, as a calendar program would read them."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -7,7 +7,7 @@ import icalendar
 import pytest
 
 from booking import workflow
-from booking.ics import booking_ics
+from booking.ics import invitation_ics, preparation_ics
 from booking.models import Booking
 from tests.conftest import at, make_booking
 
@@ -25,14 +25,16 @@ def events_by_uid(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
 
 
 def appointment(calendar: icalendar.Calendar) -> icalendar.Event:
-    (event,) = [e for e in calendar.walk("VEVENT") if "-instruction-" not in str(e["UID"])]
+    (event,) = calendar.walk("VEVENT")
     return event
 
 
 def instruction_events(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
-    return {
-        str(e["SUMMARY"]): e for e in calendar.walk("VEVENT") if "-instruction-" in str(e["UID"])
-    }
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+
+
+def booking_ics(booking: Booking, **kwargs) -> str:
+    return invitation_ics(booking, **kwargs)
 
 
 @pytest.fixture
@@ -89,11 +91,25 @@ def test_a_confirmed_booking_is_a_confirmed_invitation(confirmed):
     calendar = parse(booking_ics(confirmed))
 
     assert calendar["METHOD"] == "REQUEST"
-    assert {str(e["STATUS"]) for e in calendar.walk("VEVENT")} == {"CONFIRMED"}
     event = appointment(calendar)
-    assert str(event["ORGANIZER"]) == "mailto:info@viningssurgery.example"
+    assert str(event["STATUS"]) == "CONFIRMED"
     assert str(event["ATTENDEE"]) == "mailto:pat@example.com"
     assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+
+
+def test_the_invitation_holds_the_appointment_alone(confirmed):
+    """Outlook and others act on one event per invitation."""
+    (event,) = parse(booking_ics(confirmed)).walk("VEVENT")
+
+    assert str(event["UID"]) == f"booking-{confirmed.reference}@viningssurgery"
+
+
+def test_the_organizer_is_the_address_replies_reach_sent_by_the_sender(confirmed):
+    event = appointment(parse(booking_ics(confirmed)))
+
+    assert str(event["ORGANIZER"]) == "mailto:info@viningssurgery.example"
+    assert event["ORGANIZER"].params["SENT-BY"] == "mailto:appointments@viningssurgery.example"
+    assert event["ORGANIZER"].params["CN"] == "Vinings Surgery Center"
 
 
 def test_a_request_is_tentative(treatment, now):
@@ -102,8 +118,24 @@ def test_a_request_is_tentative(treatment, now):
     assert str(appointment(parse(booking_ics(booking)))["STATUS"]) == "TENTATIVE"
 
 
+# --- The preparation days: a file of their own ------------------------------------
+
+
+def test_the_preparation_days_are_published_not_an_invitation(confirmed):
+    calendar = parse(preparation_ics(confirmed))
+
+    assert calendar["METHOD"] == "PUBLISH"
+    events = calendar.walk("VEVENT")
+    assert len(events) == 4
+    for event in events:
+        assert "-instruction-" in str(event["UID"])
+        assert "ATTENDEE" not in event
+        assert "ORGANIZER" not in event
+        assert str(event["STATUS"]) == "CONFIRMED"
+
+
 def test_each_instruction_is_an_all_day_event_over_its_dates(confirmed):
-    events = instruction_events(parse(booking_ics(confirmed)))
+    events = instruction_events(parse(preparation_ics(confirmed)))
 
     nsaids = events["No NSAIDs (Vinings Surgery Center)"]
     assert nsaids.decoded("DTSTART") == date(2026, 12, 5)
@@ -119,16 +151,36 @@ def test_each_instruction_is_an_all_day_event_over_its_dates(confirmed):
 
 
 def test_an_instruction_reminds_the_evening_before_it_starts(confirmed):
-    nsaids = instruction_events(parse(booking_ics(confirmed)))[
+    nsaids = instruction_events(parse(preparation_ics(confirmed)))[
         "No NSAIDs (Vinings Surgery Center)"
     ]
 
     (alarm,) = nsaids.walk("VALARM")
     assert alarm.decoded("TRIGGER") == timedelta(hours=-6)
+    assert str(alarm["DESCRIPTION"]) == "Tomorrow: No NSAIDs"
+
+
+def test_an_alert_for_the_appointment_day_says_so(confirmed):
+    """'Tomorrow: After the procedure' on the evening before reads as if it were over."""
+    after = instruction_events(parse(preparation_ics(confirmed)))[
+        "After the procedure (Vinings Surgery Center)"
+    ]
+
+    (alarm,) = after.walk("VALARM")
+    assert str(alarm["DESCRIPTION"]) == (
+        "Tomorrow, the day of your appointment: After the procedure"
+    )
+
+
+def test_the_appointments_alert_says_when(confirmed):
+    (alarm,) = appointment(parse(booking_ics(confirmed))).walk("VALARM")
+
+    assert alarm.decoded("TRIGGER") == timedelta(hours=-2)
+    assert str(alarm["DESCRIPTION"]) == "In 2 hours: Appointment at Vinings Surgery Center"
 
 
 def test_the_instruction_text_is_in_the_event(confirmed):
-    nsaids = instruction_events(parse(booking_ics(confirmed)))[
+    nsaids = instruction_events(parse(preparation_ics(confirmed)))[
         "No NSAIDs (Vinings Surgery Center)"
     ]
 
@@ -140,27 +192,48 @@ def test_uids_stay_and_sequence_rises_when_the_time_changes(
     confirmed, django_capture_on_commit_callbacks
 ):
     before = events_by_uid(parse(booking_ics(confirmed)))
+    preparation_before = events_by_uid(parse(preparation_ics(confirmed)))
     with django_capture_on_commit_callbacks(execute=True):
         workflow.move(confirmed, at(date(2026, 12, 9), 11))
 
     after = events_by_uid(parse(booking_ics(confirmed)))
+    preparation_after = events_by_uid(parse(preparation_ics(confirmed)))
 
     assert after.keys() == before.keys()
-    assert len(after) == 5
-    for uid, event in after.items():
-        assert event["SEQUENCE"] == before[uid]["SEQUENCE"] + 1
+    assert preparation_after.keys() == preparation_before.keys()
+    assert len(preparation_after) == 4
+    assert not after.keys() & preparation_after.keys()
+    for old, new in ((before, after), (preparation_before, preparation_after)):
+        for uid, event in new.items():
+            assert event["SEQUENCE"] == old[uid]["SEQUENCE"] + 1
     moved = after[f"booking-{confirmed.reference}@viningssurgery"]
     assert moved.decoded("DTSTART") == datetime(2026, 12, 9, 11, tzinfo=NEW_YORK)
 
 
-def test_a_cancelled_booking_cancels_every_entry(confirmed, django_capture_on_commit_callbacks):
-    before = events_by_uid(parse(booking_ics(confirmed)))
+def test_a_cancelled_booking_cancels_the_invitation(confirmed, django_capture_on_commit_callbacks):
+    before = appointment(parse(booking_ics(confirmed)))
     with django_capture_on_commit_callbacks(execute=True):
         workflow.cancel(confirmed)
 
     calendar = parse(booking_ics(confirmed))
 
     assert calendar["METHOD"] == "CANCEL"
+    event = appointment(calendar)
+    assert event["UID"] == before["UID"]
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] > before["SEQUENCE"]
+    assert calendar.walk("VALARM") == []
+
+
+def test_a_cancelled_booking_marks_its_preparation_days_cancelled(
+    confirmed, django_capture_on_commit_callbacks
+):
+    before = events_by_uid(parse(preparation_ics(confirmed)))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.cancel(confirmed)
+
+    calendar = parse(preparation_ics(confirmed))
+
     after = events_by_uid(calendar)
     assert after.keys() == before.keys()
     assert {str(e["STATUS"]) for e in after.values()} == {"CANCELLED"}
@@ -172,6 +245,7 @@ def test_a_consultation_has_only_the_appointment(consultation, now):
     booking = make_booking(service=consultation, status=Booking.Status.CONFIRMED)
 
     assert len(parse(booking_ics(booking)).walk("VEVENT")) == 1
+    assert preparation_ics(booking) == ""
 
 
 def test_a_file_to_download_is_published_without_an_attendee(confirmed):

@@ -1,14 +1,17 @@
 """What each booking email says, and to whom (booking.emails through the outbox)."""
 
+import email
+import email.policy
 from datetime import date
 
+import icalendar
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 
 from booking import emails, links, outbox, workflow
-from booking.models import Booking, OutgoingEmail
+from booking.models import Booking, OutgoingEmail, Service
 from tests.conftest import at, make_booking
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +42,40 @@ def html_of(message) -> str:
     return content
 
 
+def parsed(message) -> email.message.EmailMessage:
+    """The message as a mail client reads it: the bytes sent, parsed by Python's `email`."""
+    raw = message.message(policy=email.policy.SMTP).as_bytes()
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def invitation_part(message):
+    """The text/calendar part inside multipart/alternative, or None."""
+    root = parsed(message)
+    for part in root.walk():
+        if part.get_content_type() == "multipart/alternative":
+            found = [p for p in part.iter_parts() if p.get_content_type() == "text/calendar"]
+            assert len(found) <= 1
+            return found[0] if found else None
+    return None
+
+
+def attached_files(message) -> dict:
+    """{filename: part} of the message's attachments."""
+    return {part.get_filename(): part for part in parsed(message).iter_attachments()}
+
+
 def calendar_parts(message) -> list:
-    return [part for part in message.attachments if part.get_content_type() == "text/calendar"]
+    """Every calendar file a client could act on: the invitation and the attachments."""
+    parts = [invitation_part(message)] if invitation_part(message) else []
+    return parts + [
+        part
+        for part in attached_files(message).values()
+        if part.get_content_type() == "text/calendar"
+    ]
+
+
+def events(part) -> list:
+    return icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
 
 
 # --- A new request --------------------------------------------------------------
@@ -150,10 +185,92 @@ def test_the_confirmation_carries_a_calendar_invitation(treatment, now, commit):
         workflow.confirm(booking)
 
     (message,) = mail.outbox
-    (part,) = calendar_parts(message)
+    part = invitation_part(message)
     assert part.get_param("method") == "REQUEST"
-    assert part.get_filename() == "appointment.ics"
-    assert f"UID:booking-{booking.reference}@viningssurgery" in part.get_content()
+    assert part.get_content_disposition() is None
+    (event,) = events(part)
+    assert str(event["UID"]) == f"booking-{booking.reference}@viningssurgery"
+
+
+def test_the_invitation_sits_in_the_alternative_beside_text_and_html(treatment, now, commit):
+    """RFC 6047 / CalConnect iMIP practice: where Outlook and Gmail look for it."""
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    root = parsed(mail.outbox[0])
+    assert root.get_content_type() == "multipart/mixed"
+    alternative, *files = root.iter_parts()
+    assert [p.get_content_type() for p in alternative.iter_parts()] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
+    assert [(p.get_filename(), p.get_content_type()) for p in files] == [
+        ("appointment.ics", "application/ics"),
+        ("preparation.ics", "text/calendar"),
+    ]
+
+
+def test_the_attached_invitation_is_the_same_file_under_another_type(treatment, now, commit):
+    """application/ics: offered to open, never acted on as a second invitation."""
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    (message,) = mail.outbox
+    attached = attached_files(message)["appointment.ics"].get_content()
+    assert attached.decode() == invitation_part(message).get_content()
+
+
+def test_the_preparation_days_come_as_a_separate_published_file(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+
+    part = attached_files(mail.outbox[0])["preparation.ics"]
+    assert part.get_param("method") == "PUBLISH"
+    titles = sorted(str(event["SUMMARY"]) for event in events(part))
+    assert titles == [
+        "After the procedure (Vinings Surgery Center)",
+        "Drink plenty of fluids (Vinings Surgery Center)",
+        "Have breakfast (Vinings Surgery Center)",
+        "No NSAIDs (Vinings Surgery Center)",
+    ]
+    assert "preparation.ics" in mail.outbox[0].body
+
+
+def test_a_consultation_confirmation_promises_no_preparation_dates(consultation, now, commit):
+    with commit():
+        workflow.confirm(make_booking(service=consultation))
+
+    (message,) = mail.outbox
+    assert "preparation.ics" not in attached_files(message)
+    for text in (message.body, html_of(message)):
+        assert "preparation" not in text
+        assert "adds the appointment to your calendar." in text
+
+
+def test_a_consultation_moved_promises_no_preparation_dates(consultation, now, commit):
+    booking = make_booking(service=consultation, status=Booking.Status.CONFIRMED)
+    with commit():
+        workflow.move(booking, at(date(2026, 12, 9), 11))
+
+    (message,) = mail.outbox
+    assert invitation_part(message).get_param("method") == "REQUEST"
+    for text in (message.body, html_of(message)):
+        assert "preparation" not in text
+        assert "updates the appointment already in your calendar." in text
+
+
+def test_a_consultation_cancelled_mentions_no_preparation(consultation, now, commit):
+    booking = make_booking(service=consultation)
+    with commit():
+        workflow.confirm(booking)
+    with commit():
+        workflow.cancel(booking)
+
+    message = mail.outbox[-1]
+    assert invitation_part(message).get_param("method") == "CANCEL"
+    assert "preparation" not in message.body
 
 
 def test_the_confirmation_links_to_the_patients_own_booking_page(treatment, now, commit):
@@ -191,6 +308,43 @@ def test_replies_go_to_the_clinic_and_auto_responders_stay_quiet(treatment, now,
     (message,) = mail.outbox
     assert message.reply_to == ["info@viningssurgery.example"]
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_the_invitations_organizer_is_the_reply_to_address(treatment, now, commit):
+    """An Accept/Decline goes to ORGANIZER: the mailbox reception reads, like a reply."""
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    (message,) = mail.outbox
+    (event,) = events(invitation_part(message))
+    assert str(event["ORGANIZER"]) == f"mailto:{parsed(message)['Reply-To']}"
+    assert event["ATTENDEE"].params["RSVP"] == "FALSE"
+
+
+def test_the_message_id_is_in_the_clinics_mail_domain(treatment, now, commit):
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    message_id = parsed(mail.outbox[0])["Message-ID"]
+    assert message_id.endswith("@viningssurgery.example>")
+    assert "localhost" not in message_id
+
+
+def test_a_retry_sends_the_same_message_id(treatment, now, commit):
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    row = OutgoingEmail.objects.get()
+    first = parsed(outbox.build_message(row))["Message-ID"]
+    assert parsed(outbox.build_message(row))["Message-ID"] == first
+
+
+@override_settings(MAIL_DOMAIN="mail.vinings.example")
+def test_the_message_id_domain_is_a_setting(treatment, now, commit):
+    with commit():
+        workflow.confirm(make_booking(service=treatment))
+
+    assert parsed(mail.outbox[0])["Message-ID"].endswith("@mail.vinings.example>")
 
 
 # --- Names in bodies, never in headers ---------------------------------------------
@@ -280,9 +434,12 @@ def test_a_new_time_carries_an_updating_invitation(treatment, now, commit):
         workflow.move(booking, at(date(2026, 12, 9), 11))
 
     (message,) = mail.outbox
-    (part,) = calendar_parts(message)
+    part = invitation_part(message)
     assert part.get_param("method") == "REQUEST"
-    assert "SEQUENCE:1" in part.get_content()
+    (event,) = events(part)
+    assert event["SEQUENCE"] == 1
+    preparation = attached_files(message)["preparation.ics"]
+    assert {event["SEQUENCE"] for event in events(preparation)} == {1}
 
 
 def test_a_move_by_the_clinic_does_not_email_reception(treatment, now, commit):
@@ -316,10 +473,26 @@ def test_a_cancellation_withdraws_the_calendar_entry_that_was_sent(treatment, no
     assert message.subject == (
         "Appointment cancelled: Tuesday 8 December 2026 at 10:00 am — Vinings Surgery Center"
     )
-    (part,) = calendar_parts(message)
+    part = invitation_part(message)
     assert part.get_param("method") == "CANCEL"
-    assert "STATUS:CANCELLED" in part.get_content()
+    (event,) = events(part)
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert attached_files(message)["cancel.ics"].get_content_type() == "application/ics"
     assert "removes it from your calendar" in message.body
+
+
+def test_a_cancellation_marks_the_preparation_days_cancelled(treatment, now, commit):
+    booking = make_booking(service=treatment)
+    with commit():
+        workflow.confirm(booking)
+    with commit():
+        workflow.cancel(booking)
+
+    message = mail.outbox[-1]
+    preparation = attached_files(message)["preparation.ics"]
+    assert preparation.get_param("method") == "PUBLISH"
+    assert {str(event["STATUS"]) for event in events(preparation)} == {"CANCELLED"}
+    assert "marks the preparation days in your calendar as cancelled" in message.body
 
 
 def test_cancelling_an_unconfirmed_request_sends_no_calendar_file(treatment, now, commit):
@@ -379,3 +552,55 @@ def test_every_email_is_recorded_in_the_outbox_as_sent(treatment, now, commit):
         ("request_received", "pat@example.com", "sent"),
         ("reception_new", RECEPTION, "sent"),
     ]
+
+
+# --- Every email the site sends, read back by a real parser ------------------------
+
+
+@pytest.mark.parametrize("service_slug", ["exosome-treatment", "consultation"])
+def test_every_email_of_a_bookings_life_parses_with_its_calendar_parts_in_place(
+    service_slug, now, commit
+):
+    """Request, confirmation, move, resend, cancellation: each message as a client reads it."""
+    service = Service.objects.get(slug=service_slug)
+    with commit():
+        booking = workflow.request(
+            service,
+            at(DEC_8, 10),
+            consent_version="2026-11",
+            name="Pat Example",
+            email="pat@example.com",
+            phone="+1 404 555 0100",
+        )
+    with commit():
+        workflow.confirm(booking)
+    with commit():
+        workflow.move(booking, at(date(2026, 12, 9), 11), by_patient=True)
+    with commit():
+        emails.resend_instructions(booking)
+    with commit():
+        workflow.cancel(booking, by_patient=True)
+
+    assert len(mail.outbox) == 8
+    for message in mail.outbox:
+        root = parsed(message)
+        assert root["Message-ID"].endswith("@viningssurgery.example>")
+        assert root.get_body(preferencelist=("plain",)) is not None
+        assert root.get_body(preferencelist=("html",)) is not None
+        invitation = invitation_part(message)
+        files = attached_files(message)
+        if invitation is None:
+            assert not files
+            continue
+        # One invitation, one event, and the attached copy is the same file.
+        (event,) = events(invitation)
+        assert str(event["UID"]) == f"booking-{booking.reference}@viningssurgery"
+        assert invitation.get_param("method") in {"REQUEST", "CANCEL"}
+        attached = files.pop("cancel.ics" if event["STATUS"] == "CANCELLED" else "appointment.ics")
+        assert attached.get_content().decode() == invitation.get_content()
+        if service_slug == "consultation":
+            assert files == {}
+        else:
+            (preparation,) = files.values()
+            assert preparation.get_param("method") == "PUBLISH"
+            assert len(events(preparation)) == 4

@@ -89,16 +89,19 @@ def test_plain_text_is_not_html_escaped(now, commit):
     assert "O&#x27;Brien &amp; Co" in email.body_html
 
 
-def test_an_ics_is_attached_as_text_calendar_with_its_method(now, commit):
+def test_an_ics_is_an_alternative_as_text_calendar_with_its_method(now, commit):
     ics = "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n"
     with commit():
         queue_one(ics=ics)
 
-    (part,) = mail.outbox[0].attachments
-    assert part.get_content_type() == "text/calendar"
+    message = mail.outbox[0].message()
+    (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    assert not part.is_attachment()
     assert part.get_param("method") == "CANCEL"
     # Line ends become CRLF on the wire whatever they are in memory.
     assert part.get_content().splitlines() == ics.splitlines()
+    (attached,) = mail.outbox[0].attachments
+    assert (attached.filename, attached.mimetype) == ("cancel.ics", "application/ics")
 
 
 # --- When the mail server is away -----------------------------------------------

@@ -140,10 +140,72 @@ def test_an_inactive_reminder_is_never_sent(treatment):
     assert queued_days(at(date(2026, 12, 7), 17)) == [FLUIDS]
 
 
-def test_a_consultation_gets_no_reminders(consultation):
+# --- The consultation's appointment reminder (Service.reminder_day) ----------------
+
+
+def appointment_reminders(moment: datetime) -> list[OutgoingEmail]:
+    """Queue what is due at `moment`; the appointment reminders queued by this call."""
+    before = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    reminders.queue_due(moment)
+    return list(
+        OutgoingEmail.objects.exclude(pk__in=before).filter(
+            kind=OutgoingEmail.Kind.APPOINTMENT_REMINDER
+        )
+    )
+
+
+def test_a_consultation_gets_an_appointment_reminder_the_day_before_at_nine(consultation):
     make_booking(service=consultation, status=Status.CONFIRMED)
 
-    assert queued_days(at(date(2026, 12, 7), 17)) == []
+    assert appointment_reminders(at(date(2026, 12, 7), 8, 59)) == []
+    (email,) = appointment_reminders(at(date(2026, 12, 7), 9))
+    assert email.subject == "Your appointment tomorrow at 10:00 am — Vinings Surgery Center"
+    assert "This is a reminder of your appointment tomorrow, Tuesday 8 December 2026" in (
+        email.body_text
+    )
+
+
+def test_the_appointment_reminder_is_queued_once(consultation):
+    make_booking(service=consultation, status=Status.CONFIRMED)
+
+    assert len(appointment_reminders(at(date(2026, 12, 7), 9))) == 1
+    assert appointment_reminders(at(date(2026, 12, 7), 10)) == []
+
+
+def test_a_late_appointment_reminder_on_the_day_says_today(consultation):
+    make_booking(service=consultation, status=Status.CONFIRMED)
+
+    (email,) = appointment_reminders(at(DEC_8, 8))
+    assert email.subject == "Your appointment today at 10:00 am — Vinings Surgery Center"
+
+
+def test_no_appointment_reminder_once_the_appointment_has_started(consultation):
+    make_booking(service=consultation, status=Status.CONFIRMED)
+
+    assert appointment_reminders(at(DEC_8, 10)) == []
+
+
+def test_a_cancelled_consultation_gets_no_appointment_reminder(consultation):
+    make_booking(service=consultation, status=Status.CANCELLED)
+
+    assert appointment_reminders(at(date(2026, 12, 7), 9)) == []
+
+
+def test_a_moved_consultation_gets_the_reminder_for_its_new_time(consultation):
+    booking = make_booking(service=consultation, status=Status.CONFIRMED)
+    appointment_reminders(at(date(2026, 12, 7), 9))  # queued, not sent: withdrawn by the move
+    workflow.move(booking, at(date(2026, 12, 11), 10), now=at(date(2026, 12, 7), 12))
+
+    assert not OutgoingEmail.objects.filter(appointment_start=at(DEC_8, 10)).exists()
+    (email,) = appointment_reminders(at(date(2026, 12, 10), 9))
+    assert email.appointment_start == at(date(2026, 12, 11), 10)
+
+
+def test_the_treatment_has_no_separate_appointment_reminder(treatment):
+    """Its instructions' reminders already name the appointment."""
+    booked(treatment)
+
+    assert appointment_reminders(at(date(2026, 12, 7), 17)) == []
 
 
 # --- Exactly once -----------------------------------------------------------------
@@ -170,13 +232,13 @@ def test_a_reminder_another_worker_just_queued_is_not_queued_again(treatment):
     assert OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.REMINDER).count() == 1
 
 
-def test_finding_due_reminders_takes_four_queries_however_many_bookings(
+def test_finding_due_reminders_takes_five_queries_however_many_bookings(
     treatment, django_assert_num_queries
 ):
     for day in (date(2026, 12, 8), date(2026, 12, 9), date(2026, 12, 10)):
         booked(treatment, day)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         found = reminders.due_reminders(at(date(2026, 12, 7), 17))
 
     assert sorted((item.booking.local_start.day, item.reminder.day) for item in found) == [
@@ -239,9 +301,7 @@ def test_the_reminder_email_gives_the_patients_dates(treatment):
 
     (message,) = mail.outbox
     assert message.to == ["pat@example.com"]
-    assert message.subject == (
-        "A reminder about your appointment on Tuesday 8 December 2026 — Vinings Surgery Center"
-    )
+    assert message.subject == "Stop NSAIDs from Saturday 5 December — Vinings Surgery Center"
     html = message.alternatives[0].content
     for text in (message.body, html):
         assert "From today, Saturday 5 December, please stop taking" in text
@@ -257,3 +317,64 @@ def test_an_after_care_reminder_offers_no_link_to_change_a_past_appointment(trea
     (message,) = mail.outbox
     assert "until Tuesday 29 December" in message.body
     assert "See, change or cancel" not in message.body
+
+
+def sent_reminders(treatment, *moments: datetime) -> list:
+    booked(treatment)
+    for moment in moments:
+        queued_days(moment)
+        outbox.send_due(moment)
+    return mail.outbox
+
+
+def test_each_reminder_of_a_booking_has_its_own_subject(treatment):
+    messages = sent_reminders(
+        treatment, at(date(2026, 12, 5), 9), at(date(2026, 12, 7), 17), at(date(2026, 12, 9), 9)
+    )
+
+    subjects = [message.subject for message in messages]
+    assert subjects == [
+        "Stop NSAIDs from Saturday 5 December — Vinings Surgery Center",
+        "Drink plenty of fluids the day before your appointment — Vinings Surgery Center",
+        "Keep avoiding NSAIDs until Tuesday 29 December — Vinings Surgery Center",
+    ]
+    for subject in subjects:
+        assert "exosome" not in subject.lower()
+        assert "treatment" not in subject.lower()
+
+
+def test_a_reminder_after_the_appointment_does_not_call_it_ahead(treatment):
+    Reminder.objects.filter(day=AFTER_CARE).update(subject="")
+    (message,) = sent_reminders(treatment, at(date(2026, 12, 9), 9))
+
+    assert message.subject == "A reminder after your appointment — Vinings Surgery Center"
+    assert "about your appointment on" not in message.subject
+
+
+def test_a_late_reminder_is_worded_for_the_moment_it_is_read(treatment):
+    """The worker catching up on Monday 7 December after an outage since Friday."""
+    (message,) = sent_reminders(treatment, at(date(2026, 12, 7), 9))
+
+    assert "From now (since Saturday 5 December), please stop taking" in message.body
+    assert "From today" not in message.body
+
+
+def test_a_reminder_sent_before_its_first_day_says_from_that_day(treatment):
+    reminder = Reminder.objects.get(day=NSAID_STOP)
+
+    text = reminder.render(at(DEC_8, 10), now=at(date(2026, 12, 4), 9))
+
+    assert text.startswith("From Saturday 5 December, please stop taking")
+
+
+def test_a_reminder_whose_window_is_over_is_not_sent(treatment):
+    """The fluids are for Monday; at 8:00 on Tuesday, before the appointment, it is too late."""
+    booked(treatment)
+
+    assert FLUIDS not in queued_days(at(DEC_8, 8))
+
+
+def test_a_late_reminder_within_its_window_is_still_sent(treatment):
+    booked(treatment)
+
+    assert queued_days(at(date(2026, 12, 7), 9)) == [NSAID_STOP]

@@ -76,8 +76,8 @@ def test_the_delivered_message_has_text_html_and_the_invitation(
     html = message.get_body(preferencelist=("html",)).get_content()
     assert "Tuesday 8 December 2026 at 10:00 am" in text
     assert "Tuesday 8 December 2026 at 10:00 am" in html
-    (invitation,) = [
-        p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"
-    ]
+    # The invitation is the calendar alternative beside text and HTML (iMIP).
+    invitation = message.get_body(preferencelist=("calendar",))
     assert invitation.get_param("method") == "REQUEST"
     assert f"UID:booking-{booking.reference}@viningssurgery" in invitation.get_content()
+    assert [p.get_filename() for p in message.iter_attachments()] == ["appointment.ics"]
