@@ -57,7 +57,7 @@ def test_the_migration_stores_old_numbers_in_e164_and_keeps_unreadable_ones(db):
         booking = make_booking(start=at(TUESDAY, 9 + index))
         Booking.objects.filter(pk=booking.pk).update(phone=phone)
 
-    import_module("booking.migrations.0006_phones_in_e164").to_e164(apps, None)
+    import_module("booking.migrations.0007_phones_in_e164").to_e164(apps, None)
 
     assert sorted(Booking.objects.values_list("phone", flat=True)) == [
         "+14045550111",

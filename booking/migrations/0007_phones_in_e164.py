@@ -21,7 +21,7 @@ def to_e164(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("booking", "0005_federal_holidays_by_rule")]
+    dependencies = [("booking", "0006_calendar_files_and_reminders")]
 
     # Backwards: E.164 is a valid way to write every number, so nothing to undo.
     operations = [migrations.RunPython(to_e164, migrations.RunPython.noop)]

@@ -24,7 +24,7 @@ def from_history(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("booking", "0006_phones_in_e164")]
+    dependencies = [("booking", "0007_phones_in_e164")]
 
     operations = [
         migrations.AddField(
