@@ -40,7 +40,7 @@ def test_the_preparation_days_download_on_their_own(client, confirmed):
 
     assert response.status_code == 200
     assert f"vinings-preparation-{confirmed.reference}.ics" in response["Content-Disposition"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     calendar = parse(response)
     assert calendar["METHOD"] == "PUBLISH"
     assert len(calendar.walk("VEVENT")) == 4
