@@ -31,7 +31,7 @@ NEW_STOP = (
 # (instruction title, reminder day) -> subject. No treatment named: subjects show
 # on lock screens and in shared mailboxes.
 SUBJECTS = {
-    ("No NSAIDs", -3): "{From_start}: no NSAIDs until {end}",
+    ("No NSAIDs", -3): "Stop NSAIDs from {start}",
     ("Drink plenty of fluids", -1): "Drink plenty of fluids the day before your appointment",
     ("No NSAIDs", 1): "Keep avoiding NSAIDs until {end}",
 }
