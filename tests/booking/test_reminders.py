@@ -357,6 +357,7 @@ def test_a_late_reminder_is_worded_for_the_moment_it_is_read(treatment):
 
     assert "From now (since Saturday 5 December), please stop taking" in message.body
     assert "From today" not in message.body
+    assert "today" not in message.subject.lower()
 
 
 def test_a_reminder_sent_before_its_first_day_says_from_that_day(treatment):
