@@ -113,22 +113,27 @@ def test_another_booking_the_same_day_is_marked(desk):
     assert "<strong>Same day</strong>" in change_page(desk, booking)
 
 
+def caller(service) -> dict:
+    """The desk's add form for a caller on Thursday 10 December at 11:00."""
+    return {
+        "service": service.pk,
+        "day": "2026-12-10",
+        "time": "11:00",
+        "name": "Phone Caller",
+        "email": "caller@example.com",
+        "phone": "(404) 555-0199",
+        "notes": "",
+        "internal_notes": "",
+        "consent": "on",
+    }
+
+
 def test_booking_a_caller_who_already_holds_a_time_that_day_warns_the_desk(desk, consultation):
     held = make_booking(start=at(date(2026, 12, 10), 9), phone="+14045550199")
 
     response = desk.post(
         reverse("admin:booking_booking_add"),
-        {
-            "service": consultation.pk,
-            "day": "2026-12-10",
-            "time": "11:00",
-            "name": "Phone Caller",
-            "email": "caller@example.com",
-            "phone": "(404) 555-0199",
-            "notes": "",
-            "internal_notes": "",
-            "consent": "on",
-        },
+        caller(consultation),
         follow=True,
     )
 
@@ -145,17 +150,7 @@ def test_a_caller_with_no_other_booking_that_day_gets_no_warning(desk, consultat
 
     response = desk.post(
         reverse("admin:booking_booking_add"),
-        {
-            "service": consultation.pk,
-            "day": "2026-12-10",
-            "time": "11:00",
-            "name": "Phone Caller",
-            "email": "caller@example.com",
-            "phone": "(404) 555-0199",
-            "notes": "",
-            "internal_notes": "",
-            "consent": "on",
-        },
+        caller(consultation),
         follow=True,
     )
 
