@@ -305,24 +305,46 @@ WHITENOISE_MAX_AGE = 3600  # unhashed files; hashed ones get a year automaticall
 # The EMAIL_* variable names are the familiar ones; Django 6.1 forbids EMAIL_*
 # settings beside MAILERS, so they are read into MAILERS only.
 _email_host = env_str("EMAIL_HOST")
+# A whole delivery (connect, greeting, TLS, login, the message, QUIT) gives up
+# after this many seconds (booking.smtp): a server that answers a line at a time
+# must not hold a worker. Below the outbox's 5-minute lease, so a delivery has
+# given up before another worker may claim the same message.
+_email_deadline = env_int("EMAIL_DEADLINE", 30)
+if not 1 <= _email_deadline <= 240:
+    raise ImproperlyConfigured(
+        f"EMAIL_DEADLINE must be between 1 and 240 seconds, not {_email_deadline}."
+    )
 if _email_host:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "booking.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
                 "port": env_int("EMAIL_PORT", 587),
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
-                # A slow mail server must not hold a patient's request open; the
-                # message stays queued and run_jobs retries it.
+                # One unanswered read; the deadline bounds the delivery as a whole.
                 "timeout": env_int("EMAIL_TIMEOUT", 10),
+                "deadline": _email_deadline,
             },
         }
     }
-else:
+elif DEBUG or TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    # The console would print whole emails (names, links) into the server's
+    # logs and send nothing: in production that is a start-up error.
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. Set it (and EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD) to the SMTP server that sends the clinic's mail, or set "
+        "DJANGO_DEBUG=true for local development (mail is then printed to the console)."
+    )
+# The worker (run_jobs) sends every message: a patient's request never waits on
+# the mail server. Only a local run printing mail to its console, which waits on
+# nothing, also sends each message right after commit, so `make run` shows mail
+# without a worker.
+MAIL_SEND_AFTER_COMMIT = DEBUG and not _email_host
 
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Vinings Surgery Center <appointments@viningssurgery.example>"
