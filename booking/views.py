@@ -235,6 +235,9 @@ def token_page(view: Callable) -> Callable:
         if booking is None:
             logger.info("booking link refused (forged, altered or revoked)")
             response = render(request, "booking/link_invalid.html", status=404)
+        elif links.expired(booking):
+            logger.info("booking link refused (expired) reference=%s", booking.reference)
+            response = render(request, "booking/link_expired.html", status=410)
         else:
             response = view(request, booking, token, *args, **kwargs)
         response["Referrer-Policy"] = "no-referrer"

@@ -72,6 +72,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-never-used-when-debug-is-off"  # noqa: S105  # nosec B105
 
+# Keys that used to be DJANGO_SECRET_KEY, newest first: links and sessions they
+# signed keep working while new ones use the current key (rotation: README).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -358,6 +362,9 @@ MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 16)
 # Personal data of bookings whose appointment is older than this is anonymised
 # by `manage.py purge_old_bookings` (stated in the privacy notice).
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 730)
+# A patient's emailed link stops opening this many days after the appointment's
+# day (booking.links.expired); the patient is shown the clinic's phone number.
+BOOKING_LINK_DAYS_AFTER = env_int("BOOKING_LINK_DAYS_AFTER", 30)
 
 # --- The clinic -------------------------------------------------------------
 # One place for who the clinic is. Opening hours are data (booking.OpeningHours),

@@ -120,3 +120,26 @@ def test_it_rejects_a_delivery_deadline_longer_than_the_outbox_lease():
 
     assert result.returncode != 0
     assert "EMAIL_DEADLINE must be between 1 and 240 seconds" in result.stderr
+
+
+def test_former_secret_keys_are_read_as_a_list():
+    code = (
+        "import django;django.setup();from django.conf import settings;"
+        "print('|'.join(settings.SECRET_KEY_FALLBACKS))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(
+        DJANGO_DEBUG="true",
+        DJANGO_SECRET_KEY_FALLBACKS=" older-key , oldest-key ",
+        DJANGO_SETTINGS_MODULE="clinic.settings",
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == "older-key|oldest-key"
