@@ -63,3 +63,26 @@ def test_accents_and_other_scripts_are_welcome_in_a_name(client, now):
 
     assert response.status_code == 302
     assert Booking.objects.get().name == "José Ñúñez-O'Brien 李"
+
+
+@pytest.mark.parametrize("field", ["name", "notes"])
+def test_the_desk_refuses_them_too(field, now):
+    from booking.admin.forms import DeskBookingForm
+
+    form = DeskBookingForm(
+        data={
+            "service": Booking._meta.get_field("service")
+            .related_model.objects.get(slug="consultation")
+            .pk,
+            "name": "Pat Example",
+            "email": "pat@example.com",
+            "phone": "+1 404 555 0100",
+            "notes": "",
+            "day": "2026-12-08",
+            "time": "10:00",
+            field: "Pat\u202e Example",
+        }
+    )
+
+    assert not form.is_valid()
+    assert "special character" in form.errors[field][0]
