@@ -8,6 +8,7 @@ reserve and move under the lock in booking.workflow).
 """
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import time
 
@@ -20,13 +21,31 @@ from booking.availability import Rules, SlotUnavailable
 from booking.models import Booking, Service
 from clinic import clock
 
-# Line breaks, tabs, NUL, DEL, C1 controls and Unicode line separators. In a name
-# they could end an email header early ("Pat\r\nBcc: …"), so a name with one is
-# refused rather than quietly repaired.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters nobody means to type: controls (line breaks, tabs, NUL, ESC, BEL, DEL,
+# C1), format characters (right-to-left override U+202E, zero-width space U+200B,
+# soft hyphen…) and Unicode line separators. In a name a line break could end an
+# email header early ("Pat\r\nBcc: …"); a right-to-left override or a zero-width
+# space makes one name look like another in the admin, the CSV and emails. Text
+# holding one is refused with a message rather than quietly repaired.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 TIME_VALUE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 TOO_LONG = "Please use at most %(limit_value)d characters (you used %(show_value)d)."
+
+
+# --- Plain text ------------------------------------------------------------------
+
+
+def refuse_invisible(value: str, *, message: str, keep: str = "") -> str:
+    """
+    `value` unchanged, or ValidationError(message) if it holds a control or format
+    character (see INVISIBLE_CATEGORIES) other than those in `keep`. Every free
+    text a patient types goes through here.
+    """
+    for character in value:
+        if character not in keep and unicodedata.category(character) in INVISIBLE_CATEGORIES:
+            raise forms.ValidationError(message, code="invisible_character")
+    return value
 
 
 # --- The forms -----------------------------------------------------------------
@@ -218,11 +237,10 @@ class RequestForm(SlotFields):
         self.caught_by_honeypot = False
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"]
-        if CONTROL_CHARACTERS.search(name):
-            raise forms.ValidationError(
-                "Please write your name on one line, without special characters."
-            )
+        name = refuse_invisible(
+            self.cleaned_data["name"],
+            message="Please write your name on one line, without special characters.",
+        )
         name = " ".join(name.split())
         if not any(character.isalpha() for character in name):
             raise forms.ValidationError("Please enter your name.")
@@ -235,7 +253,17 @@ class RequestForm(SlotFields):
         return f"{local}@{domain.lower()}"
 
     def clean_notes(self) -> str:
-        notes = self.cleaned_data["notes"].replace("\r\n", "\n").replace("\r", "\n")
+        notes = refuse_invisible(
+            self.cleaned_data["notes"],
+            message=(
+                "Your note holds a hidden special character (this happens with text "
+                "copied from another program). Please type the note again."
+            ),
+            # Line breaks and tabs are tidied below; the zero-width joiner only
+            # holds emoji sequences together (woman + ZWJ + medical symbol).
+            keep="\r\n\t\u200d",
+        )
+        notes = notes.replace("\r\n", "\n").replace("\r", "\n")
         lines = [" ".join(line.split()) for line in notes.split("\n")]
         # Keep the patient's paragraphs, drop runs of empty lines.
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

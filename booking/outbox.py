@@ -4,22 +4,27 @@ The outbox: how every email of the site leaves.
 queue() renders a message from three templates (templates/emails/<name>_subject.txt,
 <name>.txt and <name>.html) and writes it as an OutgoingEmail row in the caller's
 transaction, so the message exists exactly when the change that caused it does.
-Right after commit it is sent; if the mail server does not answer, the row is
-marked failed and `manage.py run_jobs` retries it with a growing pause, until
-settings.MAIL_MAX_ATTEMPTS attempts have failed and it gives up (status
-"gave up", visible in the admin). Sending never raises into a request and never
-undoes the booking.
+`manage.py run_jobs` (the worker) sends it: a patient's request never talks to
+the mail server, so a slow or silent one cannot hold it (each delivery has an
+overall deadline, booking.smtp). If the mail server does not answer, the row is
+marked failed and retried with a growing pause, until settings.MAIL_MAX_ATTEMPTS
+attempts have failed and it gives up (status "gave up", visible in the admin).
+Only with settings.MAIL_SEND_AFTER_COMMIT (a local run printing mail to its
+console, which waits on nothing) is a message also sent right after commit.
+Sending never raises into a request and never undoes the booking.
 
 Two workers never send one row twice: a worker sends only a row it has claimed
 with a conditional UPDATE (see _claim). Delivery is at-least-once, not
 exactly-once: a worker that dies after the mail server accepted a message but
 before the row says "sent" sends it again on the next run. For a reminder a
-rare duplicate is better than a lost one.
+rare duplicate is better than a lost one. Every attempt at one row carries the
+same Message-ID, so a mail client can tell such a repeat for what it is.
 """
 
 import email.policy
 import logging
 import re
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage, MIMEPart
@@ -127,9 +132,10 @@ def queue(
     send_on_commit: bool = True,
 ) -> OutgoingEmail:
     """
-    Write one message to the outbox in the current transaction; send it after commit.
+    Write one message to the outbox in the current transaction, for run_jobs to send.
 
-    `send_on_commit=False` leaves it for run_jobs (which queues reminders and
+    With settings.MAIL_SEND_AFTER_COMMIT (local runs only) it is also sent right
+    after commit, unless `send_on_commit=False` (run_jobs queues reminders and
     sends them itself, so that its summary counts them).
     """
     subject, body_text, body_html = render(template, context)
@@ -146,7 +152,7 @@ def queue(
         preparation_ics=preparation_ics,
         next_attempt_at=now or timezone.now(),
     )
-    if send_on_commit:
+    if send_on_commit and settings.MAIL_SEND_AFTER_COMMIT:
         # robust: whatever happens while sending, the patient's request has
         # already been committed and must not turn into an error page.
         transaction.on_commit(lambda: send(email.pk), robust=True)
@@ -311,6 +317,22 @@ def describe_error(error: BaseException, email: OutgoingEmail | None = None) -> 
     return " ".join(text.split())[:300]
 
 
+# Refusals that concern one message only; any other failure (no connection, a
+# silent or dropped server, the delivery's deadline) means the server itself is
+# not taking mail now.
+MESSAGE_REFUSALS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+)
+
+
+@dataclass
+class Attempt:
+    status: str | None = None
+    server_down: bool = False
+
+
 def send(pk: int, *, now: datetime | None = None) -> str | None:
     """
     Send one outbox row if it is due and this worker wins it.
@@ -318,31 +340,36 @@ def send(pk: int, *, now: datetime | None = None) -> str | None:
     Returns the row's new status, or None when there was nothing to do (already
     sent, not due yet, or another worker has it). Never raises.
     """
-    now = now or timezone.now()
+    return _attempt(pk, now or timezone.now()).status
+
+
+def _attempt(pk: int, now: datetime) -> Attempt:
     try:
         return _send(pk, now)
-    except Exception:  # noqa: BLE001 - called after commit and once per row of a run: a database hiccup must reach neither the patient nor the other rows
+    except Exception:  # noqa: BLE001 - called once per row of a run: a database hiccup must not reach the other rows
         # The row keeps its lease and is tried again when it runs out. If the
         # server had already accepted the message, that is the rare duplicate
         # the module docstring accepts.
         logger.exception("outbox send failed email=%s", pk)
-        return None
+        return Attempt()
 
 
-def _send(pk: int, now: datetime) -> str | None:
+def _send(pk: int, now: datetime) -> Attempt:
     if not _claim(pk, now):
-        return None
+        return Attempt()
     email = OutgoingEmail.objects.select_related("booking").get(pk=pk)
     reference = email.booking.reference if email.booking else "-"
     try:
         build_message(email).send()
-    except Exception as error:  # noqa: BLE001 - any failure (network, TLS, auth, bad address) means "try later"
+    except Exception as error:  # noqa: BLE001 - any failure (network, TLS, auth, bad address, deadline) means "try later"
         gave_up = email.attempts >= settings.MAIL_MAX_ATTEMPTS
         status = Status.GAVE_UP if gave_up else Status.FAILED
         OutgoingEmail.objects.filter(pk=pk).update(
             status=status,
             last_error=describe_error(error, email),
-            next_attempt_at=now + backoff(email.attempts),
+            # From the real clock too: a delivery that ran into its deadline
+            # must not be due again the moment it gave up.
+            next_attempt_at=max(now, timezone.now()) + backoff(email.attempts),
         )
         log = logger.error if gave_up else logger.warning
         log(
@@ -354,10 +381,11 @@ def _send(pk: int, now: datetime) -> str | None:
             email.attempts,
             type(error).__name__,
         )
-        return status
+        server_down = isinstance(error, OSError) and not isinstance(error, MESSAGE_REFUSALS)
+        return Attempt(status, server_down=server_down)
     OutgoingEmail.objects.filter(pk=pk).update(status=Status.SENT, sent_at=now, last_error="")
     logger.info("email sent email=%s booking=%s kind=%s", pk, reference, email.kind)
-    return Status.SENT
+    return Attempt(Status.SENT)
 
 
 def due(now: datetime | None = None):
@@ -374,7 +402,13 @@ def send_due(now: datetime | None = None, *, limit: int = BATCH_SIZE) -> SendRep
     now = now or timezone.now()
     report = SendReport()
     for pk in list(due(now).values_list("pk", flat=True)[:limit]):
-        report.add(send(pk, now=now))
+        attempt = _attempt(pk, now)
+        report.add(attempt.status)
+        if attempt.server_down:
+            # The rest would each wait for the same dead server, up to the
+            # deadline apiece: they stay due, untouched, for the next run.
+            logger.warning("mail server not taking mail; the rest wait for the next run")
+            break
     return report
 
 

@@ -11,6 +11,7 @@ signed token that names nothing but the booking.
 import logging
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -44,6 +45,8 @@ SESSION_KEY = "last_booking"
 PICKER_ACTIONS = ("show_times", "pick_date")
 
 PATIENT_FIELDS = ("name", "email", "phone", "notes")
+# How long after the request /book/done/ shows its details (and the patient's link).
+DONE_DETAILS_FOR = timedelta(minutes=5)
 
 
 def _wants_picker_only(request: HttpRequest) -> bool:
@@ -210,6 +213,11 @@ def done(request: HttpRequest) -> HttpResponse:
     )
     if booking is None:
         return redirect("booking:book")
+    if timezone.now() - booking.created_at > DONE_DETAILS_FOR:
+        # On a shared computer the next person must not find the patient's
+        # details and link: after a few minutes this browser gets a page without them.
+        del request.session[SESSION_KEY]
+        return render(request, "booking/done_later.html")
     return render(
         request,
         "booking/done.html",
@@ -237,6 +245,9 @@ def token_page(view: Callable) -> Callable:
         if booking is None:
             logger.info("booking link refused (forged, altered or revoked)")
             response = render(request, "booking/link_invalid.html", status=404)
+        elif links.expired(booking):
+            logger.info("booking link refused (expired) reference=%s", booking.reference)
+            response = render(request, "booking/link_expired.html", status=410)
         else:
             response = view(request, booking, token, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"

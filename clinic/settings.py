@@ -72,6 +72,10 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-never-used-when-debug-is-off"  # noqa: S105  # nosec B105
 
+# Keys that used to be DJANGO_SECRET_KEY, newest first: links and sessions they
+# signed keep working while new ones use the current key (rotation: README).
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -305,24 +309,46 @@ WHITENOISE_MAX_AGE = 3600  # unhashed files; hashed ones get a year automaticall
 # The EMAIL_* variable names are the familiar ones; Django 6.1 forbids EMAIL_*
 # settings beside MAILERS, so they are read into MAILERS only.
 _email_host = env_str("EMAIL_HOST")
+# A whole delivery (connect, greeting, TLS, login, the message, QUIT) gives up
+# after this many seconds (booking.smtp): a server that answers a line at a time
+# must not hold a worker. Below the outbox's 5-minute lease, so a delivery has
+# given up before another worker may claim the same message.
+_email_deadline = env_int("EMAIL_DEADLINE", 30)
+if not 1 <= _email_deadline <= 240:
+    raise ImproperlyConfigured(
+        f"EMAIL_DEADLINE must be between 1 and 240 seconds, not {_email_deadline}."
+    )
 if _email_host:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "booking.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
                 "port": env_int("EMAIL_PORT", 587),
                 "username": env_str("EMAIL_HOST_USER"),
                 "password": env_str("EMAIL_HOST_PASSWORD"),
                 "use_tls": env_bool("EMAIL_USE_TLS", True),
-                # A slow mail server must not hold a patient's request open; the
-                # message stays queued and run_jobs retries it.
+                # One unanswered read; the deadline bounds the delivery as a whole.
                 "timeout": env_int("EMAIL_TIMEOUT", 10),
+                "deadline": _email_deadline,
             },
         }
     }
-else:
+elif DEBUG or TESTING:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    # The console would print whole emails (names, links) into the server's
+    # logs and send nothing: in production that is a start-up error.
+    raise ImproperlyConfigured(
+        "EMAIL_HOST is not set. Set it (and EMAIL_PORT, EMAIL_HOST_USER, "
+        "EMAIL_HOST_PASSWORD) to the SMTP server that sends the clinic's mail, or set "
+        "DJANGO_DEBUG=true for local development (mail is then printed to the console)."
+    )
+# The worker (run_jobs) sends every message: a patient's request never waits on
+# the mail server. Only a local run printing mail to its console, which waits on
+# nothing, also sends each message right after commit, so `make run` shows mail
+# without a worker.
+MAIL_SEND_AFTER_COMMIT = DEBUG and not _email_host
 
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Vinings Surgery Center <appointments@viningssurgery.example>"
@@ -352,6 +378,9 @@ except OSError as error:
 # Personal data of bookings whose appointment is older than this is anonymised
 # by `manage.py purge_old_bookings` (stated in the privacy notice).
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 730)
+# A patient's emailed link stops opening this many days after the appointment's
+# day (booking.links.expired); the patient is shown the clinic's phone number.
+BOOKING_LINK_DAYS_AFTER = env_int("BOOKING_LINK_DAYS_AFTER", 30)
 
 # --- The clinic -------------------------------------------------------------
 # One place for who the clinic is. Opening hours are data (booking.OpeningHours),

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from django import forms
 
 from booking import availability, workflow
-from booking.forms import PhoneField
+from booking.forms import PhoneField, refuse_invisible
 from booking.models import Booking, BookingPolicy, Closure, OpeningHours
 from clinic import clock
 
@@ -41,6 +41,20 @@ class DeskBookingForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("day", self.instance.local_start.date())
             self.initial.setdefault("time", self.instance.local_start.time())
+
+    def clean_name(self) -> str:
+        # As on the patient's form: a pasted name must not carry a hidden character
+        # into emails, the CSV or the day sheet.
+        return refuse_invisible(
+            self.cleaned_data["name"], message="Please type the name without special characters."
+        )
+
+    def clean_notes(self) -> str:
+        return refuse_invisible(
+            self.cleaned_data["notes"],
+            message="The note holds a hidden special character; please type it again.",
+            keep="\r\n\t\u200d",
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from booking import outbox
 from booking.models import OutgoingEmail
 from clinic.admin_site import ClinicTimeMixin
+from clinic.logging import redact
 
 ADMIN_CSS = {"all": ["css/admin-booking.css"]}
 
@@ -21,7 +22,8 @@ class OutgoingEmailAdmin(ClinicTimeMixin, admin.ModelAdmin):
     search_fields = ["booking__reference", "to", "subject"]
     search_help_text = "Search by booking reference, recipient or subject."
     actions = ["retry_now"]
-    fields = ["booking", "kind", "reminder", "appointment_start", "to", "subject", "body_text"]
+    # body_shown, never body_text: the body with the patient's link hidden.
+    fields = ["booking", "kind", "reminder", "appointment_start", "to", "subject", "body_shown"]
     fields += ["status", "attempts", "next_attempt_at", "last_error", "created_at", "sent_at"]
     readonly_fields = fields
 
@@ -47,6 +49,12 @@ class OutgoingEmailAdmin(ClinicTimeMixin, admin.ModelAdmin):
             reverse("admin:booking_booking_change", args=[email.booking_id]),
             email.booking.reference,
         )
+
+    @admin.display(description="body")
+    def body_shown(self, email: OutgoingEmail) -> str:
+        # The self-service link lets its holder move or cancel the booking as the
+        # patient; staff have the desk for that. They see where the link was.
+        return redact(email.body_text)
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, email: OutgoingEmail) -> str:

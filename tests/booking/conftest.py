@@ -7,6 +7,7 @@ each time it creates a connection, so no reload is needed).
 """
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import socket
@@ -14,6 +15,8 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
+
+from booking import outbox
 
 
 class Inbox:
@@ -78,3 +81,20 @@ def server(port):
     yield start
     for controller in controllers:
         controller.stop()
+
+
+@pytest.fixture
+def commit_and_send(django_capture_on_commit_callbacks):
+    """
+    `with commit_and_send():` commits at the end of the block (runs the on-commit
+    callbacks), then sends the outbox as the worker (run_jobs) would: requests
+    only queue mail.
+    """
+
+    @contextlib.contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        outbox.send_due()
+
+    return block

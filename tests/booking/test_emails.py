@@ -21,9 +21,9 @@ RECEPTION = "reception@viningssurgery.example"
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """`with commit():` runs the after-commit sends at the end of the block, like a commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def commit(commit_and_send):
+    """`with commit():` commits at the end of the block, then the worker sends the mail."""
+    return commit_and_send
 
 
 def request_treatment(treatment, **patient) -> Booking:

@@ -1,4 +1,4 @@
-"""The outbox: sent after commit, retried with back-off, given up visibly, never sent twice."""
+"""The outbox: queued in the transaction, sent by the worker, retried with back-off, given up visibly, never sent twice."""
 
 import smtplib
 from datetime import date, timedelta
@@ -21,9 +21,9 @@ LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 
 
 @pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """`with commit():` runs the after-commit sends at the end of the block, like a commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+def commit(commit_and_send):
+    """`with commit():` commits at the end of the block, then the worker sends the mail."""
+    return commit_and_send
 
 
 def queue_one(**overrides) -> OutgoingEmail:
@@ -50,7 +50,7 @@ def server_down():
 # --- Queue and send after commit ------------------------------------------------
 
 
-def test_a_queued_message_is_sent_right_after_commit(now, commit):
+def test_a_queued_message_is_sent_by_the_worker_after_commit(now, commit):
     with commit():
         email = queue_one()
         assert mail.outbox == []
@@ -119,7 +119,74 @@ def test_a_failed_send_never_undoes_the_booking(treatment, now, commit):
         )
 
     assert Booking.objects.filter(pk=booking.pk, status=Booking.Status.REQUESTED).exists()
-    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {Status.FAILED}
+    # The first failed; the run then left the second for later (the server is down).
+    assert list(OutgoingEmail.objects.order_by("pk").values_list("status", flat=True)) == [
+        Status.FAILED,
+        Status.QUEUED,
+    ]
+
+
+def test_a_run_stops_at_a_server_that_is_down_and_leaves_the_rest_untouched(now):
+    emails = [queue_one(send_on_commit=False) for _ in range(3)]
+
+    with server_down():
+        report = outbox.send_due(now)
+
+    assert report == outbox.SendReport(failed=1)
+    rows = OutgoingEmail.objects.filter(pk__in=[e.pk for e in emails]).order_by("pk")
+    assert [(row.status, row.attempts) for row in rows] == [
+        (Status.FAILED, 1),
+        (Status.QUEUED, 0),
+        (Status.QUEUED, 0),
+    ]
+    assert outbox.send_due(now).sent == 2
+
+
+def test_a_refused_recipient_does_not_stop_the_run(now):
+    for _ in range(3):
+        queue_one(send_on_commit=False)
+    refused = smtplib.SMTPRecipientsRefused({"pat@example.com": (550, b"unknown")})
+
+    with mock.patch(LOCMEM_SEND, side_effect=refused):
+        report = outbox.send_due(now)
+
+    assert report == outbox.SendReport(failed=3)
+
+
+def test_a_request_only_queues_its_mail(treatment, now, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.request(
+            treatment,
+            at(date(2026, 12, 8), 10),
+            consent_version="2026-11",
+            name="Pat Example",
+            email="pat@example.com",
+            phone="+1 404 555 0100",
+        )
+
+    assert mail.outbox == []
+    assert set(OutgoingEmail.objects.values_list("status", flat=True)) == {Status.QUEUED}
+
+
+@override_settings(MAIL_SEND_AFTER_COMMIT=True)
+def test_a_local_run_also_sends_right_after_commit(now, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_one()
+
+    email.refresh_from_db()
+    assert (email.status, len(mail.outbox)) == (Status.SENT, 1)
+
+
+def test_every_attempt_at_a_message_has_the_same_message_id(now):
+    email = queue_one(send_on_commit=False)
+    with server_down():
+        outbox.send_due(now)
+
+    outbox.send_due(now + timedelta(minutes=1))
+
+    (message,) = mail.outbox
+    assert message.extra_headers["Message-ID"] == outbox.message_id(email)
+    assert outbox.build_message(email).message()["Message-ID"] == outbox.message_id(email)
 
 
 def test_a_failed_send_is_scheduled_for_a_retry(now, commit):
@@ -149,7 +216,7 @@ def test_a_failure_is_logged_by_reference_without_the_address(now, commit, caplo
     with server_down(), commit():
         queue_one(booking=booking)
 
-    (record,) = [r for r in caplog.records if r.name == "booking.outbox"]
+    (record,) = [r for r in caplog.records if r.getMessage().startswith("email ")]
     assert booking.reference in record.getMessage()
     assert "pat@example.com" not in record.getMessage()
 
@@ -206,7 +273,7 @@ def test_giving_up_is_logged_as_an_error(now, commit, caplog):
     with server_down(), commit():
         queue_one()
 
-    (record,) = [r for r in caplog.records if r.name == "booking.outbox"]
+    (record,) = [r for r in caplog.records if r.getMessage().startswith("email ")]
     assert record.levelname == "ERROR"
     assert "gave up" in record.getMessage()
 

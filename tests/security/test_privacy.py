@@ -51,6 +51,7 @@ def test_a_booking_from_request_to_cancellation_logs_nothing_personal(
     visit("get", path)
     with django_capture_on_commit_callbacks(execute=True):
         visit("post", path + "cancel/")
+    call_command("run_jobs")  # the worker sends what the requests queued
 
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
@@ -85,6 +86,7 @@ def test_subjects_never_carry_patient_text(now, django_capture_on_commit_callbac
             **PATIENT,
             notes="",
         )
+    call_command("run_jobs")
 
     assert mail.outbox
     for message in mail.outbox:
