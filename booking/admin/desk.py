@@ -16,7 +16,7 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST, require_safe
@@ -180,8 +180,9 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
+            # The day and time come from the picker under the service (change_form.html).
             return [
-                ("Appointment", {"fields": ["service", "day", "time", "skip_notice"]}),
+                ("Appointment", {"fields": ["service", "skip_notice"]}),
                 ("Patient", {"fields": ["name", "email", "phone", "notes", "consent"]}),
                 ("For staff only", {"fields": ["internal_notes"]}),
             ]
@@ -318,6 +319,10 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if add:
+            form = context["adminform"].form
+            context["picker"] = form.picker(availability.Rules.load(skip_notice=True))
+            context["selected_time"] = form.data.get("time", "")
         if obj is not None and obj.holds_place and not obj.has_started():
             if reason := availability.stranding(availability.Rules.load(), obj):
                 context["needs_attention"] = reason
@@ -440,6 +445,11 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 name="booking_booking_day_sheet",
             ),
             path(
+                "times/",
+                self.admin_site.admin_view(require_safe(self.times_view)),
+                name="booking_booking_times",
+            ),
+            path(
                 "numbers/",
                 self.admin_site.admin_view(require_safe(self.numbers_view)),
                 name="booking_booking_numbers",
@@ -472,6 +482,20 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def week_view(self, request: HttpRequest) -> HttpResponse:
         return views.week(self, request)
+
+    def times_view(self, request: HttpRequest) -> HttpResponse:
+        """The desk's picker for a service and day, as the fragment booking.js fetches."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = DeskBookingAddForm(initial={**request.GET.dict(), "day": request.GET.get("date")})
+        return render(
+            request,
+            "booking/includes/time_picker.html",
+            {
+                "picker": form.picker(availability.Rules.load(skip_notice=True)),
+                "selected_time": request.GET.get("time", ""),
+            },
+        )
 
     def numbers_view(self, request: HttpRequest) -> HttpResponse:
         return views.clinic_numbers(self, request)

@@ -6,7 +6,8 @@ from django import forms
 
 from booking import availability, workflow
 from booking.forms import PhoneField, refuse_invisible
-from booking.models import Booking, BookingPolicy, Closure, OpeningHours
+from booking.models import Booking, BookingPolicy, Closure, OpeningHours, Service
+from booking.picker import Picker, build_picker, parse_day
 from clinic import clock
 
 
@@ -92,16 +93,49 @@ class DeskBookingForm(forms.ModelForm):
 
 
 class DeskBookingAddForm(DeskBookingForm):
+    """
+    A caller's booking: the service, then a day and one of its free times from the
+    same picker patients use (booking/picker.py, time_picker.html), then the details.
+    Without JavaScript, "Show free times" and the day buttons post the form: it comes
+    back with that day's times and everything typed so far, and saves nothing.
+    """
+
     consent = forms.BooleanField(
         label="The patient agreed",
         help_text="Read the agreement to the patient; tick only when they said yes.",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        self.showing_times = data is not None and ("_show_times" in data or "pick_date" in data)
+        if self.showing_times and data.get("pick_date"):
+            data = data.copy()
+            data["day"] = data["pick_date"]  # a day button: that day's times
+        super().__init__(data, *args, **kwargs)
         self.fields[
             "consent"
         ].label = f"The patient agreed: “{BookingPolicy.current().consent_text}”"
+        service = self.fields["service"]
+        service.queryset = Service.objects.bookable()
+        service.empty_label = None
+        service.widget = forms.RadioSelect(choices=service.choices)
+        self.fields["time"].required = True
+
+    def clean(self):
+        if self.showing_times:
+            # The page comes back with the day's free times; nothing is saved.
+            raise forms.ValidationError(
+                "Choose one of the free times below, then save.", code="showing_times"
+            )
+        return super().clean()
+
+    def picker(self, rules: availability.Rules) -> Picker:
+        """The free times the desk is shown: for the chosen service and day."""
+        source = self.data if self.is_bound else self.initial
+        try:
+            service = Service.objects.bookable().get(pk=source.get("service") or 0)
+        except (Service.DoesNotExist, ValueError, TypeError):
+            service = None
+        return build_picker(rules, service, parse_day(source.get("day")))
 
 
 class WeekForm(forms.Form):

@@ -14,21 +14,25 @@
     summary.focus();
   }
 
-  var form = document.querySelector("form[data-booking-form]");
+  // The picker's part of the page: the patient's whole form, or the desk's "Day
+  // and time" section inside the admin's form (whose day field is called "day").
+  var root = document.querySelector("[data-booking-form]");
+  var form = root && (root.tagName === "FORM" ? root : root.closest("form"));
   if (!form || !window.fetch || !window.URL) {
     return;
   }
-  var timesUrl = new URL(form.getAttribute("data-times-url"), window.location.href);
+  var timesUrl = new URL(root.getAttribute("data-times-url"), window.location.href);
   if (timesUrl.origin !== window.location.origin) {
     return;
   }
-  var container = form.querySelector("[data-time-picker]");
-  var status = form.querySelector("[data-picker-status]");
-  var dateInput = form.querySelector("input[name='date']");
+  var container = root.querySelector("[data-time-picker]");
+  var status = root.querySelector("[data-picker-status]");
+  var dateName = root.getAttribute("data-date-name") || "date";
+  var dateInput = root.querySelector("input[name='" + dateName + "']");
   if (!container || !dateInput) {
     return;
   }
-  form.classList.add("js-enhanced");
+  root.classList.add("js-enhanced");
 
   var pending = null;
 
@@ -48,7 +52,7 @@
   }
 
   function showFallback() {
-    form.classList.remove("js-enhanced");
+    root.classList.remove("js-enhanced");
     announce("We could not load the times. Please use the Show times button.");
   }
 
@@ -111,7 +115,7 @@
 
   form.addEventListener("change", function (event) {
     var name = event.target.getAttribute("name");
-    if (name === "service" || name === "date") {
+    if (name === "service" || name === dateName) {
       loadTimes();
     }
   });
