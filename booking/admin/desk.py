@@ -189,7 +189,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
         return [
             (
                 "Appointment",
-                {"fields": ["reference", "service_name", "day", "time", "skip_notice"]},
+                {"fields": ["reference", "service_name", "skip_notice"]},
             ),
             ("Patient", {"fields": ["name", "email", "phone", "notes"]}),
             ("The patient's other visits", {"fields": ["other_visits"]}),
@@ -319,10 +319,14 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if add:
+        # The picker for a new booking, or for moving one that may still move.
+        if add or (obj is not None and workflow.refusal(obj, "move") is None):
             form = context["adminform"].form
             context["picker"] = form.picker(availability.Rules.load(skip_notice=True))
             context["selected_time"] = form.data.get("time", "")
+            context["times_url"] = reverse("admin:booking_booking_times") + (
+                f"?booking={obj.pk}" if obj is not None else ""
+            )
         if obj is not None and obj.holds_place and not obj.has_started():
             if reason := availability.stranding(availability.Rules.load(), obj):
                 context["needs_attention"] = reason
@@ -487,7 +491,12 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
         """The desk's picker for a service and day, as the fragment booking.js fetches."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = DeskBookingAddForm(initial={**request.GET.dict(), "day": request.GET.get("date")})
+        booking = None
+        if request.GET.get("booking", "").isdigit():
+            booking = self.get_object(request, request.GET["booking"])
+        form = (DeskBookingForm if booking else DeskBookingAddForm)(
+            instance=booking, initial={**request.GET.dict(), "day": request.GET.get("date")}
+        )
         return render(
             request,
             "booking/includes/time_picker.html",

@@ -13,15 +13,20 @@ from clinic import clock
 
 class DeskBookingForm(forms.ModelForm):
     """
-    The desk's booking: the patient's details, and the time as day + clinic time,
-    checked against the same rules as a patient's booking. Reception may skip the
-    minimum notice (a patient who calls this morning); nothing else.
+    The desk's booking: the patient's details, and the time as a day and one of its
+    free times from the same picker patients use (booking/picker.py,
+    time_picker.html), checked against the same rules as a patient's booking.
+    Reception may skip the minimum notice (a patient who calls this morning);
+    nothing else. Without JavaScript, "Show free times" and the day buttons post
+    the form: it comes back with that day's times and everything typed, saving nothing.
     """
 
     phone = PhoneField(label="Phone")
     day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    # Posted by the picker's radio buttons as HH:MM. Left out on a booking: no move.
     time = forms.TimeField(
         label="Time",
+        required=False,
         help_text="Clinic time. The patient is emailed when the time changes.",
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
     )
@@ -36,12 +41,30 @@ class DeskBookingForm(forms.ModelForm):
         model = Booking
         fields = ["service", "name", "email", "phone", "notes", "internal_notes"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        self.showing_times = data is not None and ("_show_times" in data or "pick_date" in data)
+        if self.showing_times and data.get("pick_date"):
+            data = data.copy()
+            data["day"] = data["pick_date"]  # a day button: that day's times
+        super().__init__(data, *args, **kwargs)
         self.start: datetime | None = None  # set when the form asks for a new time
         if self.instance.pk:
             self.initial.setdefault("day", self.instance.local_start.date())
-            self.initial.setdefault("time", self.instance.local_start.time())
+
+    def picker(self, rules: availability.Rules) -> Picker:
+        """The free times the desk is shown: for the chosen service and day."""
+        source = self.data if self.is_bound else self.initial
+        service = self.instance.service if self.instance.pk else None
+        if service is None:
+            try:
+                service = Service.objects.bookable().get(pk=source.get("service") or 0)
+            except (Service.DoesNotExist, ValueError, TypeError):
+                service = None
+        day = source.get("day")
+        day = parse_day(day) if isinstance(day, str) else day
+        return build_picker(
+            rules, service, day, moving=self.instance if self.instance.pk else None
+        )
 
     def clean_name(self) -> str:
         # As on the patient's form: a pasted name must not carry a hidden character
@@ -58,8 +81,16 @@ class DeskBookingForm(forms.ModelForm):
         )
 
     def clean(self):
+        if self.showing_times:
+            # The page comes back with the day's free times; nothing is saved.
+            raise forms.ValidationError(
+                "Choose one of the free times below, then save.", code="showing_times"
+            )
         cleaned = super().clean()
         day, at = cleaned.get("day"), cleaned.get("time")
+        if self.instance.pk and at is None and day and day != self.instance.local_start.date():
+            self.add_error("time", "Choose one of the free times on the new day, then save.")
+            return cleaned
         service = cleaned.get("service") or (
             self.instance.service if self.instance.service_id else None
         )
@@ -105,12 +136,8 @@ class DeskBookingAddForm(DeskBookingForm):
         help_text="Read the agreement to the patient; tick only when they said yes.",
     )
 
-    def __init__(self, data=None, *args, **kwargs):
-        self.showing_times = data is not None and ("_show_times" in data or "pick_date" in data)
-        if self.showing_times and data.get("pick_date"):
-            data = data.copy()
-            data["day"] = data["pick_date"]  # a day button: that day's times
-        super().__init__(data, *args, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.fields[
             "consent"
         ].label = f"The patient agreed: “{BookingPolicy.current().consent_text}”"
@@ -119,23 +146,6 @@ class DeskBookingAddForm(DeskBookingForm):
         service.empty_label = None
         service.widget = forms.RadioSelect(choices=service.choices)
         self.fields["time"].required = True
-
-    def clean(self):
-        if self.showing_times:
-            # The page comes back with the day's free times; nothing is saved.
-            raise forms.ValidationError(
-                "Choose one of the free times below, then save.", code="showing_times"
-            )
-        return super().clean()
-
-    def picker(self, rules: availability.Rules) -> Picker:
-        """The free times the desk is shown: for the chosen service and day."""
-        source = self.data if self.is_bound else self.initial
-        try:
-            service = Service.objects.bookable().get(pk=source.get("service") or 0)
-        except (Service.DoesNotExist, ValueError, TypeError):
-            service = None
-        return build_picker(rules, service, parse_day(source.get("day")))
 
 
 class WeekForm(forms.Form):

@@ -103,3 +103,43 @@ def test_staff_who_cannot_add_bookings_get_no_times(client, db, now, consultatio
     response = client.get(TIMES, {"service": consultation.pk, "date": "2026-12-10"})
 
     assert response.status_code == 403
+
+
+def test_a_booking_page_offers_the_same_picker_to_move_it(desk, consultation):
+    booking = make_booking(service=consultation)  # Tuesday 8 December, 10:00
+
+    response = desk.get(reverse("admin:booking_booking_change", args=[booking.pk]))
+
+    assert "Free times on Tuesday 8 December 2026" in response.text
+    assert 'name="time" id="time-1030"' in response.text
+    assert 'name="time" id="time-1000"' not in response.text  # its own time is not "free"
+    assert f"?booking={booking.pk}" in response.text
+
+
+def test_a_new_day_without_a_time_asks_for_one_and_moves_nothing(desk, consultation):
+    booking = make_booking(service=consultation)
+    change = reverse("admin:booking_booking_change", args=[booking.pk])
+    data = {
+        "name": booking.name,
+        "email": booking.email,
+        "phone": "(404) 555-0100",
+        "internal_notes": "",
+        "day": "2026-12-09",
+        "skip_notice": "on",
+    }
+
+    response = desk.post(change, data)
+
+    assert response.status_code == 200
+    assert "Choose one of the free times on the new day, then save." in response.text
+    booking.refresh_from_db()
+    assert booking.start == at(date(2026, 12, 8), 10)
+
+
+def test_the_times_fragment_for_a_booking_leaves_out_its_own_time(desk, consultation):
+    booking = make_booking(service=consultation)
+
+    response = desk.get(TIMES, {"booking": booking.pk, "date": "2026-12-08"})
+
+    assert 'value="10:30"' in response.text
+    assert 'value="10:00"' not in response.text

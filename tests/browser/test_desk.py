@@ -67,8 +67,9 @@ def test_a_stranded_booking_is_flagged_and_the_desk_moves_it_with_the_patient_to
     page.get_by_role("link", name=f"{booking.reference} ").click()
     page.wait_for_url(f"**/admin/booking/booking/{booking.pk}/change/")
     assert "Needs attention: The clinic is closed on" in page.inner_text("#content")
-    page.locator("#id_day").fill(later_day.isoformat())
-    page.locator("#id_time").fill(later_slots[0].value)
+    page.locator("#id_day").fill(later_day.isoformat())  # the picker shows that day
+    page.wait_for_selector(f"[data-time-picker-content][data-day='{later_day.isoformat()}']")
+    page.locator(f"label[for='time-{later_slots[0].value.replace(':', '')}']").click()
     page.get_by_role("button", name="Save", exact=True).click()
 
     page.wait_for_url("**/admin/booking/booking/**")
