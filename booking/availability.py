@@ -44,11 +44,22 @@ CLOSURES_AHEAD = timedelta(days=400)
 
 
 class SlotUnavailable(Exception):
-    """The chosen time cannot be booked; the message is written for the patient."""
+    """
+    The chosen time cannot be booked. The message is written for the patient; `code`
+    says why ("past", "notice", "day", "not_a_time", "taken"), so that the desk can
+    word it for staff (booking/admin/forms.py).
+    """
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
 
 
 class SlotTaken(SlotUnavailable):
     """The time was free a moment ago and has just been taken by someone else."""
+
+    def __init__(self, message: str):
+        super().__init__(message, "taken")
 
 
 @dataclass(frozen=True)
@@ -224,17 +235,19 @@ def check_slot(
     """The slot starting at `start`, or SlotUnavailable saying why not, for the patient."""
     local = start.astimezone(clock.zone())
     if start < rules.now:
-        raise SlotUnavailable("That time has already passed. Please choose a later time.")
+        raise SlotUnavailable("That time has already passed. Please choose a later time.", "past")
     if start < rules.earliest:
         raise SlotUnavailable(
             f"We need at least {rules.policy.min_notice_hours} hours' notice. "
-            "Please choose a later time, or call us."
+            "Please choose a later time, or call us.",
+            "notice",
         )
     if problem := day_refusal(rules, local.date(), service):
-        raise SlotUnavailable(problem)
+        raise SlotUnavailable(problem, "day")
     if local not in rules.starts_on(service, local.date()):
         raise SlotUnavailable(
-            "That is not one of our appointment times. Please choose a time from the list."
+            "That is not one of our appointment times. Please choose a time from the list.",
+            "not_a_time",
         )
     day_slots = _compute(rules, service, local.date(), local.date(), exclude)[local.date()]
     for slot in day_slots:

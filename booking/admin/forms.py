@@ -11,6 +11,19 @@ from booking.picker import Picker, build_picker, parse_day
 from clinic import clock
 
 
+# availability's refusals are written for patients ("or call us"); the desk reads
+# these instead. A refused day keeps its own message: it names the day and why.
+FOR_STAFF = {
+    "past": "That time has already passed. Choose a later free time.",
+    "notice": (
+        "That time is inside the minimum notice patients must give. Tick “Skip the "
+        "minimum notice” to book it anyway."
+    ),
+    "not_a_time": "That is not one of the clinic's appointment times. Choose a free time.",
+    "taken": "That time is full now (another booking took it). Choose another free time.",
+}
+
+
 class DeskBookingForm(forms.ModelForm):
     """
     The desk's booking: the patient's details, and the time as a day and one of its
@@ -110,7 +123,7 @@ class DeskBookingForm(forms.ModelForm):
                 rules, service, start, exclude=self.instance if self.instance.pk else None
             )
         except availability.SlotUnavailable as error:
-            self.add_error("time", str(error))
+            self.add_error("time", FOR_STAFF.get(error.code, str(error)))
         else:
             self.start = start
         return cleaned

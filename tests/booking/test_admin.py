@@ -474,7 +474,7 @@ def test_a_taken_time_is_refused_on_the_form_and_nothing_changes(desk):
     booking.refresh_from_db()
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["time"] == [
-        "Sorry, that time was just taken. Please choose another time."
+        "That time is full now (another booking took it). Choose another free time."
     ]
     assert booking.start == at(TUESDAY, 10)
     assert emails_of(booking) == []

@@ -143,3 +143,24 @@ def test_the_times_fragment_for_a_booking_leaves_out_its_own_time(desk, consulta
 
     assert 'value="10:30"' in response.text
     assert 'value="10:00"' not in response.text
+
+
+def test_a_time_inside_the_notice_is_explained_for_staff(desk, consultation):
+    data = caller(consultation, day="2026-12-01", time="15:00")
+    del data["skip_notice"]
+
+    response = desk.post(ADD, data)
+
+    assert response.status_code == 200
+    assert "Tick “Skip the minimum notice” to book it anyway." in response.text
+    assert "call us" not in response.text
+
+
+def test_a_full_time_is_explained_for_staff(desk, consultation):
+    for _ in range(BookingPolicy.current().capacity):
+        make_booking(start=at(THURSDAY, 11), service=consultation)
+
+    response = desk.post(ADD, caller(consultation, time="11:00"))
+
+    assert "That time is full now (another booking took it)." in response.text
+    assert "Sorry" not in response.text
