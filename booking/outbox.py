@@ -32,7 +32,7 @@ from email.message import EmailMessage, MIMEPart
 import dkim
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.template import Context, engines
 from django.template.loader import render_to_string
@@ -330,7 +330,9 @@ MESSAGE_REFUSALS = (
 @dataclass
 class Attempt:
     status: str | None = None
-    server_down: bool = False
+    # The mail server is not taking mail: the rest of the run would meet the
+    # same, so it waits for the next run.
+    stop_run: bool = False
 
 
 def send(pk: int, *, now: datetime | None = None) -> str | None:
@@ -346,7 +348,16 @@ def send(pk: int, *, now: datetime | None = None) -> str | None:
 def _attempt(pk: int, now: datetime) -> Attempt:
     try:
         return _send(pk, now)
-    except Exception:  # noqa: BLE001 - called once per row of a run: a database hiccup must not reach the other rows
+    except DatabaseError:
+        # The row keeps its lease (if it was claimed) and is tried again when it
+        # runs out. A connection the database dropped (a restart,
+        # pg_terminate_backend) stays broken: close it, so the next row opens a
+        # fresh one instead of every other row of the run failing the same way.
+        logger.exception("outbox send failed email=%s; database error", pk)
+        if not connection.in_atomic_block:
+            connection.close()
+        return Attempt()
+    except Exception:  # noqa: BLE001 - called once per row of a run: one bad row must not reach the other rows
         # The row keeps its lease and is tried again when it runs out. If the
         # server had already accepted the message, that is the rare duplicate
         # the module docstring accepts.
@@ -382,7 +393,7 @@ def _send(pk: int, now: datetime) -> Attempt:
             type(error).__name__,
         )
         server_down = isinstance(error, OSError) and not isinstance(error, MESSAGE_REFUSALS)
-        return Attempt(status, server_down=server_down)
+        return Attempt(status, stop_run=server_down)
     OutgoingEmail.objects.filter(pk=pk).update(status=Status.SENT, sent_at=now, last_error="")
     logger.info("email sent email=%s booking=%s kind=%s", pk, reference, email.kind)
     return Attempt(Status.SENT)
@@ -404,7 +415,7 @@ def send_due(now: datetime | None = None, *, limit: int = BATCH_SIZE) -> SendRep
     for pk in list(due(now).values_list("pk", flat=True)[:limit]):
         attempt = _attempt(pk, now)
         report.add(attempt.status)
-        if attempt.server_down:
+        if attempt.stop_run:
             # The rest would each wait for the same dead server, up to the
             # deadline apiece: they stay due, untouched, for the next run.
             logger.warning("mail server not taking mail; the rest wait for the next run")

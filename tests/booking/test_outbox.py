@@ -331,3 +331,17 @@ def test_queue_without_now_is_due_at_once():
     with time_machine.travel(NOW, tick=False):
         email = queue_one(send_on_commit=False)
     assert email.next_attempt_at == NOW
+
+
+# Outside a test transaction, so the worker's connection can be closed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_database_error_closes_the_connection_it_broke(now):
+    from django.db import OperationalError, connection
+
+    queue_one(send_on_commit=False)
+    with mock.patch.object(outbox, "_send", side_effect=OperationalError("terminated")):
+        outbox.send_due(now)
+
+    # The next row (or run) opens a fresh connection instead of failing on this one.
+    assert connection.connection is None
+    assert outbox.send_due(now).sent == 1

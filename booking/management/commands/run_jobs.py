@@ -44,7 +44,10 @@ class Command(BaseCommand):
         "from its moment until the appointment starts. Each is queued once per "
         "appointment time. Failed mail is retried "
         "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
-        "'gave up'), after MAIL_MAX_ATTEMPTS attempts. Without Redis it also deletes "
+        "'gave up'), after MAIL_MAX_ATTEMPTS attempts. This is what sends every email "
+        "of the site (requests only queue them): each delivery gives up after "
+        "EMAIL_DEADLINE seconds, and a run stops at a mail server that is not taking "
+        "mail, leaving the rest for the next run. Without Redis it also deletes "
         "rate-limit buckets untouched for a day. Run it from cron every few "
         "minutes, or keep it running with --loop."
     )
