@@ -10,7 +10,6 @@ from booking.models import Booking, BookingPolicy, Closure, OpeningHours, Servic
 from booking.picker import Picker, build_picker, parse_day
 from clinic import clock
 
-
 # availability's refusals are written for patients ("or call us"); the desk reads
 # these instead. A refused day keeps its own message: it names the day and why.
 FOR_STAFF = {
