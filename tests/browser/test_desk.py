@@ -130,3 +130,39 @@ def test_a_receptionist_books_a_caller_through_the_picker_and_the_week_shows_it(
     page.goto(f"/admin/booking/booking/week/?week={day.isoformat()}")
     assert page.get_by_role("link", name="Carl Caller").is_visible()
     assert page.console_errors == []
+
+
+def test_a_receptionist_sees_the_patients_other_visits_from_a_booking(page):
+    rules = availability.Rules.load()
+    service = Service.objects.get(slug="consultation")
+    slots = [
+        s
+        for day_slots in availability.free_slots_by_day(rules, service).values()
+        for s in day_slots
+    ]
+    booking = make_booking(start=slots[0].start, service=service, phone="+14045550188")
+    earlier = make_booking(
+        start=at(rules.today - timedelta(days=30), 10),
+        service=service,
+        email="someone.else@example.com",
+        phone="+14045550188",
+        status=Booking.Status.COMPLETED,
+    )
+    log_in(page, "rita", "Receptionists")
+
+    page.goto("/admin/booking/booking/")
+    page.locator("#searchbar").fill("(404) 555-0188")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 2  # the phone number finds both visits
+    rows.filter(has_text=booking.reference).locator("a").first.click()
+    page.wait_for_url(lambda url: f"/admin/booking/booking/{booking.pk}/change/" in url)
+
+    visits = page.locator("table.other-visits")
+    assert visits.is_visible()
+    assert earlier.reference in visits.inner_text()
+    assert "Completed" in visits.inner_text()
+    visits.get_by_role("link").first.click()
+    page.wait_for_url(f"**/admin/booking/booking/{earlier.pk}/change/")
+    assert page.console_errors == []
