@@ -79,7 +79,7 @@ def concrete_url(name: str, pattern: URLPattern, token: str) -> str | None:
     for parameter in parameters(pattern):
         if parameter == "token":
             kwargs[parameter] = token
-        elif parameter == "object_id":
+        elif parameter in ("object_id", "pk"):
             model = model_for(name)
             instance = model._default_manager.order_by("pk").first() if model else None
             kwargs[parameter] = str(instance.pk) if instance else "1"
@@ -87,7 +87,7 @@ def concrete_url(name: str, pattern: URLPattern, token: str) -> str | None:
             kwargs[parameter] = "booking"
         elif parameter == "key":
             kwargs[parameter] = "confirm"
-        elif parameter in ("content_type_id", "id", "pk"):
+        elif parameter in ("content_type_id", "id"):
             kwargs[parameter] = "1"
         else:
             return None
