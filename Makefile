@@ -78,10 +78,10 @@ test-instants: install-dev
 	    start=$$(date +%s); \
 	    TZ=UTC REQUIRE_BROWSER=1 timeout -k 30 1800 faketime -f "@$$instant" \
 	      $(BIN)/pytest -p no:cacheprovider -m "not postgres_only" $(INSTANT_DESELECT) \
-	      $(INSTANT_TESTS) $(PYTEST_ARGS) </dev/null || failed="$$failed|$$instant"; \
+	      $(INSTANT_TESTS) $(PYTEST_ARGS) </dev/null || failed="$$failed, $$instant"; \
 	    echo "=== tests at $$instant UTC took $$(( $$(date +%s) - start )) s ==="; \
 	  done; \
-	  if [ -n "$$failed" ]; then echo "test-instants: failed at $${failed#|} (UTC)" >&2; exit 1; fi; \
+	  if [ -n "$$failed" ]; then echo "test-instants: failed at $${failed#, } (UTC)" >&2; exit 1; fi; \
 	  echo "test-instants: passed at all five instants"; }
 
 lint: install-dev migrations-check
