@@ -12,7 +12,9 @@ from django.core.cache import cache
 from booking.models import Booking, Service
 from clinic.clock import zone as clinic_zone
 
-# A Wednesday well inside the booking horizon from NOW below.
+# Tuesday 1 December 2026, noon, clinic time: the one clock of every test that takes
+# the `now` fixture. The dates the tests book (Tuesday 8 December 2026 and after) lie
+# inside the booking horizon from it.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=clinic_zone())
 
 

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run_jobs_in(minutes: int) -> str:
+    """run_jobs `minutes` after now: the test's `now` fixture, so any day gives one answer."""
     out = StringIO()
     moment = timezone.now() + timedelta(minutes=minutes)
     call_command("run_jobs", "--now", moment.isoformat(), stdout=out)
@@ -43,7 +44,7 @@ def test_with_the_mail_server_down_a_request_still_succeeds(
 
 
 def test_once_the_server_is_back_run_jobs_delivers_the_message(
-    consultation, smtp_mailer, server, commit_and_send
+    now, consultation, smtp_mailer, server, commit_and_send
 ):
     booking = make_booking(service=consultation)
     with commit_and_send():

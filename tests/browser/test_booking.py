@@ -43,9 +43,9 @@ def pick_time(page, slot) -> None:
     day = slot.start.date().isoformat()
     page.locator("#id_date").fill(day)  # booking.js fetches that day's times
     page.wait_for_selector(f"[data-time-picker-content][data-day='{day}']")
-    page.wait_for_function(
-        "!document.querySelector('[data-time-picker]').hasAttribute('aria-busy')"
-    )
+    # A locator, not wait_for_function: polling a string of JavaScript needs
+    # 'unsafe-eval', which the page's Content-Security-Policy rightly refuses.
+    page.locator("[data-time-picker]:not([aria-busy])").wait_for()
     page.locator(f"label[for='time-{slot.value.replace(':', '')}']").click()
 
 
