@@ -148,10 +148,11 @@ class Reminder(models.Model):
     appointment), {start} and {end} (the instruction's first and last day) and
     {From_start}, worded for the moment the patient reads it: "From Saturday 5
     December", "From today, Saturday 5 December", or, sent late, "From now (since
-    Saturday 5 December)".
+    Saturday 5 December)"; {from_start} is the same for the middle of a sentence
+    ("Stop NSAIDs {from_start}").
     """
 
-    PLACEHOLDERS = ("appointment", "start", "end", "From_start")
+    PLACEHOLDERS = ("appointment", "start", "end", "From_start", "from_start")
 
     instruction = models.ForeignKey(
         Instruction, on_delete=models.CASCADE, related_name="reminders"
@@ -188,7 +189,8 @@ class Reminder(models.Model):
                 getattr(self, field).format_map(dict.fromkeys(self.PLACEHOLDERS, ""))
             except (KeyError, ValueError, IndexError, AttributeError):
                 errors[field] = (
-                    "Use only {appointment}, {start}, {end} and {From_start} in braces."
+                    "Use only {appointment}, {start}, {end}, {From_start} and {from_start} "
+                    "in braces."
                 )
         if errors:
             raise ValidationError(errors)
@@ -219,6 +221,7 @@ class Reminder(models.Model):
             "start": start_text,
             "end": format_day(end or start, day),
             "From_start": from_start,
+            "from_start": from_start[0].lower() + from_start[1:],
         }
 
     def _fill(self, text: str, values: dict) -> str:

@@ -301,7 +301,9 @@ def test_the_reminder_email_gives_the_patients_dates(treatment):
 
     (message,) = mail.outbox
     assert message.to == ["pat@example.com"]
-    assert message.subject == "Stop NSAIDs from Saturday 5 December — Vinings Surgery Center"
+    assert (
+        message.subject == "Stop NSAIDs from today, Saturday 5 December — Vinings Surgery Center"
+    )
     html = message.alternatives[0].content
     for text in (message.body, html):
         assert "From today, Saturday 5 December, please stop taking" in text
@@ -334,7 +336,7 @@ def test_each_reminder_of_a_booking_has_its_own_subject(treatment):
 
     subjects = [message.subject for message in messages]
     assert subjects == [
-        "Stop NSAIDs from Saturday 5 December — Vinings Surgery Center",
+        "Stop NSAIDs from today, Saturday 5 December — Vinings Surgery Center",
         "Drink plenty of fluids the day before your appointment — Vinings Surgery Center",
         "Keep avoiding NSAIDs until Tuesday 29 December — Vinings Surgery Center",
     ]
@@ -358,6 +360,7 @@ def test_a_late_reminder_is_worded_for_the_moment_it_is_read(treatment):
     assert "From now (since Saturday 5 December), please stop taking" in message.body
     assert "From today" not in message.body
     assert "today" not in message.subject.lower()
+    assert message.subject.startswith("Stop NSAIDs from now (since Saturday 5 December)")
 
 
 def test_a_reminder_sent_before_its_first_day_says_from_that_day(treatment):
