@@ -60,7 +60,23 @@ def test_a_stranded_booking_is_flagged_and_the_desk_moves_it_with_the_patient_to
     booking = make_booking(start=first_slots[0].start, service=service, name="Stella Stranded")
     booking.status = Booking.Status.CONFIRMED
     booking.save()
-    Closure.objects.create(date=first_day, reason="Burst pipe")
+
+    # A manager closes the day: held back with the booking listed, then saved anyway.
+    log_in(page, "mona", "Managers")
+    page.goto("/admin/booking/closure/add/")
+    page.locator("#id_date").fill(first_day.isoformat())
+    page.locator("#id_reason").fill("Burst pipe")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+    assert booking.reference in page.inner_text("#content-main")
+    assert not Closure.objects.exists()
+    page.get_by_label("Save anyway").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url("**/admin/booking/closure/")
+    assert Closure.objects.filter(date=first_day).exists()
+
+    # The desk finds it flagged on its home page and moves it.
+    page.context.clear_cookies()
     log_in(page, "rita", "Receptionists")
 
     assert page.get_by_role("heading", name="Needs attention: 1 booking").is_visible()
