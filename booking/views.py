@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -131,6 +132,27 @@ def _cache_set(key: str, html: str) -> None:
         logger.warning("cache unavailable; booking page not kept")
 
 
+DATABASE_HICCUP = (
+    "We could not save your request just now, so nothing was booked. "
+    "Please press “Request appointment” again in a moment."
+)
+
+
+def _just_requested(form: RequestForm) -> Booking | None:
+    """The booking this form's request made after all (its COMMIT went through), if any."""
+    details = form.patient_details()
+    return (
+        Booking.objects.filter(
+            service=form.cleaned_data["service"],
+            start=form.cleaned_data["start"],
+            email=details["email"],
+            created_at__gte=timezone.now() - timedelta(minutes=2),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def _book(request: HttpRequest) -> HttpResponse:
     rules = Rules.load()
     services = _active_services()
@@ -138,6 +160,7 @@ def _book(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST" and not _wants_picker_only(request):
         form = RequestForm(request.POST, **form_kwargs)
+        booking = None
         if form.is_valid():
             try:
                 booking = workflow.request(
@@ -151,7 +174,17 @@ def _book(request: HttpRequest) -> HttpResponse:
                 # Most often SlotTaken: someone else took the last place between
                 # the form's check and the lock in availability.reserve.
                 form.add_error("time", str(error))
-            else:
+            except (OperationalError, InterfaceError):
+                # The database connection was cut in the middle (a restart, a
+                # dropped connection). The transaction was rolled back, unless the
+                # cut came during COMMIT: look again on a new connection before
+                # telling the patient anything, and never answer with an error page.
+                logger.warning("booking request met a database error; checking", exc_info=True)
+                connection.close()
+                booking = _just_requested(form)
+                if booking is None:
+                    form.add_error(None, DATABASE_HICCUP)
+            if booking is not None:
                 logger.info("booking requested reference=%s", booking.reference)
                 request.session[SESSION_KEY] = booking.pk
                 return redirect("booking:done")
