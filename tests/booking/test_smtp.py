@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from booking import workflow
 from booking.models import Booking, OutgoingEmail
-from tests.conftest import NOW, at, make_booking
+from tests.conftest import at, make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +23,14 @@ def run_jobs_in(minutes: int) -> str:
 
 
 def test_with_the_mail_server_down_a_request_still_succeeds(
-    treatment, smtp_mailer, commit_and_send
+    now, treatment, smtp_mailer, commit_and_send
 ):
     with commit_and_send():
         booking = workflow.request(
             treatment,
             at(date(2026, 12, 8), 10),
             consent_version="2026-11",
-            now=NOW,
+            now=now,
             name="Pat Example",
             email="pat@example.com",
             phone="+1 404 555 0100",
@@ -66,7 +66,7 @@ def test_once_the_server_is_back_run_jobs_delivers_the_message(
 
 
 def test_the_delivered_message_has_text_html_and_the_invitation(
-    consultation, smtp_mailer, server, commit_and_send
+    now, consultation, smtp_mailer, server, commit_and_send
 ):
     inbox = server()
     booking = make_booking(service=consultation)
