@@ -105,7 +105,8 @@ def test_arbitrary_tokens_get_the_invalid_link_page_and_change_nothing(token, ac
 
 @pytest.mark.django_db
 @FUZZ
-@given(position=st.integers(min_value=0, max_value=60), char=st.characters())
+# A character a URL can carry: UTF-8 has no lone surrogates (the test client cannot send one).
+@given(position=st.integers(min_value=0, max_value=60), char=st.characters(codec="utf-8"))
 def test_an_altered_signed_link_is_refused(position, char, now):
     booking = make_booking()
     token = make_token(booking)
