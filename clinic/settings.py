@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "clinic.middleware.RequestIdMiddleware",
     "clinic.middleware.ClinicTimeZoneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that reads the database, so that a retried GET runs it all anew.
+    "clinic.middleware.SafeRequestRetryMiddleware",
     # Stored public pages (the FAQ) are answered here, like static files, with the
     # headers they were rendered with (the outer middleware add none twice).
     "clinic.pagecache.PublicPageCacheMiddleware",

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.signals import request_started
 from django.db import close_old_connections, connection
 
-from booking import outbox, workflow
+from booking import links, outbox, workflow
 from booking.models import OutgoingEmail
 from tests.conftest import NOW, make_booking
 
@@ -75,6 +75,31 @@ def test_a_dropped_database_connection_costs_no_page(client, consultation):
     request_started.send(sender=__name__)
     assert client.get("/book/?service=consultation").status_code == 200
     assert client.get("/healthz").status_code == 200
+
+
+@on_postgresql
+def test_a_connection_dropped_in_the_middle_of_a_page_costs_no_page(
+    client, consultation, monkeypatch
+):
+    booking = make_booking(service=consultation)
+    url = links.manage_url(booking)
+    real = links.booking_from_token
+    dropped = []
+
+    def dropped_once(token):
+        # After the request's health check, before its first query: only a second
+        # run on a new connection (SafeRequestRetryMiddleware) can answer it.
+        if not dropped:
+            dropped.append(token)
+            drop_connection()
+        return real(token)
+
+    monkeypatch.setattr(links, "booking_from_token", dropped_once)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert booking.reference in response.text
 
 
 @on_postgresql
