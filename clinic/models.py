@@ -14,3 +14,17 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return self.key[:12]
+
+
+class Translation(models.Model):
+    """
+    No table: it carries the permission to publish a Spanish text to patients after
+    checking it for clinical accuracy (clinic.translation_review).
+    """
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("review_translation", "Can mark a translation reviewed (clinical accuracy)")
+        ]

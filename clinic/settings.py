@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+import phonenumbers
 import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -82,6 +83,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 INSTALLED_APPS = [
+    # Before the admin: it adds each translated field's language columns to the admin.
+    "modeltranslation",
     "clinic.apps.ClinicAdminConfig",  # Django's admin with our site (2FA, branding)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -116,8 +119,14 @@ MIDDLEWARE = [
     "clinic.middleware.SafeRequestRetryMiddleware",
     # Stored public pages (the FAQ) are answered here, like static files, with the
     # headers they were rendered with (the outer middleware add none twice).
+    # A first visit whose browser prefers Spanish goes to the Spanish page, before the
+    # page cache answers with the English one.
+    "clinic.languages.PreferredLanguageMiddleware",
     "clinic.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL: /es/… is Spanish, every other path English (the
+    # admin included, which stays in English).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -143,7 +152,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
                 "clinic.context_processors.clinic",
+                "clinic.context_processors.languages",
             ],
         },
     },
@@ -268,7 +279,20 @@ LOGIN_URL = "admin:login"
 
 # --- Internationalisation and time ------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+# English at today's URLs, Spanish under /es/ (clinic/urls.py). The admin is English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats per language (clinic/formats/): the US way in English
+# ("Dec 1, 2026, 8:00 PM", not Django's "Dec. 1, 2026, 8 p.m.").
+FORMAT_MODULE_PATH = ["clinic.formats"]
+# Spanish versions of staff-edited texts (FAQ, services, instructions, reminders) sit
+# beside the English in the same row and the same admin page. Patients see a Spanish
+# text only once it is reviewed (clinic/translation.py); modeltranslation's own
+# fallback is English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # stored in UTC; shown in the clinic's zone (below)
@@ -395,9 +419,32 @@ CLINIC = {
     "region": env_str("CLINIC_REGION", "GA"),
     "postal_code": env_str("CLINIC_POSTAL_CODE", "30339"),
     "country": "US",
-    "phone": env_str("CLINIC_PHONE", "+1 770-555-0142"),
     "email": env_str("CLINIC_EMAIL", "info@viningssurgery.example"),
 }
+
+
+def _clinic_phone(text: str) -> dict[str, str]:
+    """The clinic's number as US patients write it, and as a `tel:` link dials it."""
+    try:
+        number = phonenumbers.parse(text, "US")
+    except phonenumbers.NumberParseException as error:
+        raise ImproperlyConfigured(f"CLINIC_PHONE is not a phone number: {text!r}") from error
+    if not phonenumbers.is_valid_number(number):
+        raise ImproperlyConfigured(f"CLINIC_PHONE is not a valid number: {text!r}")
+    shown = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return {
+        "phone": phonenumbers.format_number(number, shown),  # "(770) 555-0142"
+        "phone_e164": phonenumbers.format_number(  # "+17705550142", for tel: and JSON-LD
+            number, phonenumbers.PhoneNumberFormat.E164
+        ),
+    }
+
+
+CLINIC |= _clinic_phone(env_str("CLINIC_PHONE", "+1 770-555-0142"))
 
 # --- Forms ------------------------------------------------------------------
 

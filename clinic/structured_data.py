@@ -33,7 +33,7 @@ def medical_clinic(today: date | None = None) -> dict:
         "@id": clinic_id(),
         "name": clinic["name"],
         "url": settings.SITE_URL + "/",
-        "telephone": clinic["phone"],
+        "telephone": clinic["phone_e164"],
         "email": clinic["email"],
         "address": {
             "@type": "PostalAddress",

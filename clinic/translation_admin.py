@@ -1,0 +1,89 @@
+"""The admin side of translation review (clinic.translation_review)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import ngettext
+
+from clinic.translation_review import Review
+
+REVIEW_PERMISSION = "clinic.review_translation"
+
+
+class TranslationReviewAdminMixin:
+    """
+    For a ModelAdmin of a TranslationReview model (before modeltranslation's
+    TranslationAdmin in the bases): the Spanish version's state in the list, a filter
+    for "needs review again", and, for reviewers only, a box on the change page and an
+    action on the list that publish the Spanish as it stands.
+    """
+
+    review_fields = ("es_review", "es_reviewed_by", "es_reviewed_at")
+    actions = ["mark_spanish_reviewed"]
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), "es_review")
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), "es_review")
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.review_fields)
+
+    def has_review_translation_permission(self, request) -> bool:
+        return request.user.has_perm(REVIEW_PERMISSION)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not self.has_review_translation_permission(request):
+            return form
+        return type(
+            form.__name__,
+            (form,),
+            {
+                "mark_spanish_reviewed": forms.BooleanField(
+                    label="I have checked the Spanish for clinical accuracy: publish it",
+                    required=False,
+                    help_text="Until then patients reading Spanish see the English text.",
+                )
+            },
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.review_fields]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        fields = list(self.review_fields)
+        if self.has_review_translation_permission(request):
+            fields.append("mark_spanish_reviewed")
+        return [*fieldsets, ("Spanish version: clinical review", {"fields": fields})]
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("mark_spanish_reviewed") and self.has_review_translation_permission(
+            request
+        ):
+            obj.mark_reviewed(request.user)
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark the Spanish reviewed (publish it)", permissions=["review_translation"])
+    def mark_spanish_reviewed(self, request, queryset):
+        count = 0
+        with transaction.atomic():
+            for item in queryset.select_for_update():
+                item.mark_reviewed(request.user)
+                item.save()
+                count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d Spanish text is now shown to patients.",
+                "%(count)d Spanish texts are now shown to patients.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+__all__ = ["Review", "TranslationReviewAdminMixin"]
