@@ -6,6 +6,11 @@ from django.urls import reverse
 class PublicPagesSitemap(Sitemap):
     """The public pages a search engine should know; nothing personal, nothing staff."""
 
+    # Each page in English and Spanish, each listing the other as its alternate.
+    i18n = True
+    alternates = True
+    x_default = True
+
     @property
     def protocol(self) -> str:
         return settings.SITE_URL.split("://", 1)[0]
