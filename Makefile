@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install install-dev run migrate test test-instants lint audit format migrations-check clean
+.PHONY: install install-dev run migrate test test-instants lint audit format messages migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (see .python-version)") if sys.version_info < (3, 12) else None'
@@ -100,6 +100,13 @@ lint: install-dev migrations-check
 	$(BIN)/bandit -q -c pyproject.toml -r clinic faq booking
 	$(BIN)/semgrep scan --config .semgrep.yml --error --metrics=off --disable-version-check --quiet clinic faq booking templates
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
+	DJANGO_DEBUG=true $(MANAGE) check_translations
+
+# After changing an interface string: update the Spanish catalogue, translate what is
+# new in locale/es/LC_MESSAGES/django.po, then run this again to compile it.
+messages: install-dev
+	DJANGO_DEBUG=true $(MANAGE) makemessages --locale es --no-location --ignore .venv --ignore node_modules --ignore tests --ignore bench --ignore staticfiles --ignore templates/admin --ignore templates/simple_history
+	DJANGO_DEBUG=true $(MANAGE) compilemessages --locale es --ignore .venv
 
 migrations-check: install-dev
 	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.utils.translation import ngettext
 
 from clinic.translation_review import Review
 
@@ -51,7 +50,13 @@ class TranslationReviewAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in self.review_fields]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in self.review_fields],
+                },
+            )
             for name, options in super().get_fieldsets(request, obj)
         ]
         fields = list(self.review_fields)
@@ -60,13 +65,15 @@ class TranslationReviewAdminMixin:
         return [*fieldsets, ("Spanish version: clinical review", {"fields": fields})]
 
     def save_model(self, request, obj, form, change):
-        if form.cleaned_data.get("mark_spanish_reviewed") and self.has_review_translation_permission(
-            request
-        ):
+        if form.cleaned_data.get(
+            "mark_spanish_reviewed"
+        ) and self.has_review_translation_permission(request):
             obj.mark_reviewed(request.user)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Mark the Spanish reviewed (publish it)", permissions=["review_translation"])
+    @admin.action(
+        description="Mark the Spanish reviewed (publish it)", permissions=["review_translation"]
+    )
     def mark_spanish_reviewed(self, request, queryset):
         count = 0
         with transaction.atomic():
@@ -74,15 +81,10 @@ class TranslationReviewAdminMixin:
                 item.mark_reviewed(request.user)
                 item.save()
                 count += 1
+        # The admin is in English (no translation).
+        texts = "text is" if count == 1 else "texts are"
         self.message_user(
-            request,
-            ngettext(
-                "%(count)d Spanish text is now shown to patients.",
-                "%(count)d Spanish texts are now shown to patients.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
+            request, f"{count} Spanish {texts} now shown to patients.", messages.SUCCESS
         )
 
 

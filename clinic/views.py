@@ -8,7 +8,10 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
+from django.views import i18n
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from clinic import pagecache, structured_data
@@ -40,6 +43,22 @@ def privacy(request):
         "retention_years": retention_years,
     }
     return pagecache.public(render(request, "clinic/privacy.html", context))
+
+
+# The language switch in the header: a POST that sets only the visitor's own language
+# cookie and returns to the same page in the other language. Exempt from CSRF because
+# the pages that carry it are stored whole by the page cache and cannot hold a
+# per-visitor token; a forged switch changes nothing but the language a page opens in,
+# and Django's view checks that `next` is on this site. GET changes nothing.
+@csrf_exempt
+def set_language(request):
+    # Django translates `next` by resolving it in the active language: make that the
+    # language of `next` itself, so /es/faq/ becomes /faq/ and back.
+    next_url = request.POST.get("next", "")
+    with translation.override(
+        translation.get_language_from_path(next_url) or settings.LANGUAGE_CODE
+    ):
+        return i18n.set_language(request)
 
 
 @require_safe
