@@ -18,15 +18,21 @@ class ClinicOTPLoginForm(OTPAdminAuthenticationForm):
     one confirmed device that device is the choice; with several the form comes
     back listing them (django-otp will not try each: a miss counts against a device
     as a failed attempt and throttles it).
+
+    A posted device is looked up among this user's own confirmed devices only:
+    django-otp loads whatever model the posted id names, and an id naming a model
+    that is not a device ("auth.user/1") made it fail with a 500.
     """
 
     def _chosen_device(self, user):
-        device = super()._chosen_device(user)
-        if device is None:
-            confirmed = list(devices_for_user(user, confirmed=True, for_verify=True))
-            if len(confirmed) == 1:
-                device = confirmed[0]
-        return device
+        devices = {
+            device.persistent_id: device
+            for device in devices_for_user(user, confirmed=True, for_verify=True)
+        }
+        posted = self.cleaned_data.get("otp_device")
+        if posted:
+            return devices.get(posted)
+        return next(iter(devices.values())) if len(devices) == 1 else None
 
 
 class ClinicAdminSite(OTPAdminSite):

@@ -49,3 +49,38 @@ def test_pages_work_without_javascript(browser, live_server):
     page.get_by_role("link", name="Book a consultation").first.click()
     assert page.url.endswith("/book/")
     context.close()
+
+
+def test_a_spanish_browser_reads_the_site_in_spanish_and_can_switch(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, locale="es-US", viewport={"width": 360, "height": 800}
+    )
+    page = context.new_page()
+    console_errors = []
+    page.on("console", lambda m: m.type == "error" and console_errors.append(m.text))
+
+    page.goto("/")  # the first visit follows the browser's language
+    assert page.url == f"{live_server.url}/es/"
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text() == "Terapia con exosomas para la caída del cabello"
+    assert page.get_by_role("link", name="Reservar una consulta").first.is_visible()
+    assert axe_violations(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    screenshot(page, "home-es")
+
+    # The switch, by keyboard: the same page in English, and the choice is kept.
+    page.goto("/es/contact/")
+    page.get_by_role("button", name="English").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/contact/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Contact us"
+    page.goto("/faq/")
+    assert page.url == f"{live_server.url}/faq/"  # the choice wins over the browser
+
+    page.get_by_role("button", name="Español").click()
+    page.wait_for_url(f"{live_server.url}/es/faq/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert console_errors == []
+    context.close()
