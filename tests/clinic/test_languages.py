@@ -218,3 +218,23 @@ def test_the_footer_links_the_phone_in_e164(client):
     html = client.get("/").content.decode()
     assert '<a href="tel:+17705550142">(770) 555-0142</a>' in html
     assert "+1 770-555-0142" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("template", "spanish"),
+    [
+        ("429.html", "Por favor, inténtelo más tarde"),
+        ("403_csrf.html", "Por favor, inténtelo de nuevo"),
+        ("404.html", "No encontramos esa página"),
+    ],
+)
+def test_the_error_pages_speak_spanish_under_es(rf, template, spanish):
+    from django.shortcuts import render
+
+    request = rf.get("/es/book/")
+    with translation.override("es"):
+        html = render(request, template).content.decode()
+    assert '<html lang="es">' in html
+    assert spanish in html
+    assert "(770) 555-0142" in html
