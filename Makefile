@@ -105,7 +105,7 @@ lint: install-dev migrations-check
 # After changing an interface string: update the Spanish catalogue, translate what is
 # new in locale/es/LC_MESSAGES/django.po, then run this again to compile it.
 messages: install-dev
-	DJANGO_DEBUG=true $(MANAGE) makemessages --locale es --no-location --ignore .venv --ignore node_modules --ignore tests --ignore bench --ignore staticfiles --ignore templates/admin --ignore templates/simple_history
+	DJANGO_DEBUG=true $(MANAGE) makemessages --locale es --no-location --no-obsolete --ignore .venv --ignore node_modules --ignore tests --ignore bench --ignore staticfiles --ignore templates/admin --ignore templates/simple_history
 	DJANGO_DEBUG=true $(MANAGE) compilemessages --locale es --ignore .venv
 
 migrations-check: install-dev

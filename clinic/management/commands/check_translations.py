@@ -22,6 +22,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 # The options of `make messages`: what is ours and patient-facing. The admin is English.
 MAKEMESSAGES_OPTIONS = {
     "no_location": True,
+    "no_obsolete": True,
     "ignore_patterns": [
         ".venv",
         "node_modules",
