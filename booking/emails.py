@@ -211,6 +211,8 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
         message=reminder.render(booking.start, now),
         topic=reminder.render_subject(booking.start, now),
         instruction=reminder.instruction,
+        # Its Spanish is not reviewed yet: the message is the English one, marked so.
+        reminder_pending=reminder.translation_pending,
         appointment_ahead=booking.start > now,
     )
     return outbox.queue(
