@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := PIP_CONSTRAINT=$(CURDIR)/constraints.txt PIP_DISABLE_PIP_VERSION_CHECK=1 $(BIN)/pip
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install install-dev run migrate test test-instants lint audit format migrations-check clean
+.PHONY: install install-dev run migrate messages test test-instants lint audit format migrations-check clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.12 or newer is needed (see .python-version)") if sys.version_info < (3, 12) else None'
@@ -24,7 +24,12 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+# The Spanish catalogue (locale/es/LC_MESSAGES/django.po) compiled to the .mo file
+# Django reads; the .mo is built here, never committed (a merge combines .po files).
+messages: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) compilemessages --ignore .venv --ignore node_modules -v 0
+
+migrate: install messages
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(MANAGE) migrate --no-input
 
 run: migrate
@@ -47,7 +52,7 @@ $(VNU_JAR):
 	  npm install --no-save --no-audit --no-fund --loglevel=error vnu-jar || echo "vnu-jar not installed: the Nu HTML checker tests will skip"; \
 	else echo "npm not found: the Nu HTML checker tests will skip"; fi
 
-test: install-dev lint | $(VNU_JAR)
+test: install-dev messages lint | $(VNU_JAR)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The date-sensitive tests again at five instants chosen to be hard (README, "Development"),
@@ -76,7 +81,7 @@ INSTANTS := \
 	"2027-12-23 17:00:00|Thursday 23 December 2027, noon EST: Christmas and New Year observed on Fridays 24 and 31, a year end in the horizon" \
 	"2028-02-29 17:00:00|Tuesday 29 February 2028, noon EST: after 2027, a leap day"
 
-test-instants: install-dev
+test-instants: install-dev messages
 	@command -v faketime >/dev/null 2>&1 || { \
 	  echo "test-instants: faketime is missing (apt-get install -y faketime); failing, not skipping." >&2; \
 	  exit 1; }

@@ -6,6 +6,8 @@ of each item until a clinician marks its Spanish reviewed in the admin. A row wh
 English was already changed by staff, or that has Spanish already, is left alone.
 The reminders keep their placeholders ({From_start}, {from_start}, {end},
 {appointment}): they are filled in per patient, in Spanish, when the reminder is sent.
+A sentence never ends on {appointment}: it ends in "a. m." or "p. m.", and a full stop
+after it would read "a. m.."
 """
 
 from django.db import migrations
@@ -77,7 +79,7 @@ REMINDERS = [
             "{From_start}, please stop taking aspirin, naproxen, ibuprofen and other NSAIDs, and "
             "keep avoiding them until {end}. Your appointment is on {appointment}.",
             "{From_start}, deje de tomar aspirina, naproxeno, ibuprofeno y otros AINE, y siga "
-            "sin tomarlos hasta el {end}. Su cita es el {appointment}.",
+            "sin tomarlos hasta el {end}. Su cita es el {appointment} (hora del Este).",
         ),
     ),
     (
@@ -97,8 +99,8 @@ REMINDERS = [
         (
             "Your appointment is tomorrow, {appointment}. Please drink plenty of fluids today "
             "and have breakfast tomorrow morning.",
-            "Su cita es mañana, {appointment}. Beba abundante líquido hoy y desayune mañana por "
-            "la mañana.",
+            "Su cita es mañana, {appointment} (hora del Este). Beba abundante líquido hoy y "
+            "desayune mañana por la mañana.",
         ),
     ),
 ]
