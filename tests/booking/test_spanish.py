@@ -339,3 +339,46 @@ def test_the_desk_chooses_a_callers_language(desk):
 
     assert 'name="language"' in response.text
     assert response.context["adminform"].form.fields["language"].initial == "en"
+
+
+# --- The admin: both languages on one page, and the review ---------------------------
+
+
+def test_a_reviewer_publishes_the_spanish_from_the_change_page(client, reviewer):
+    client.force_login(reviewer)
+    instruction = Instruction.objects.get(title_en="No NSAIDs")
+    url = reverse("admin:booking_instruction_change", args=[instruction.pk])
+    page = client.get(url)
+    assert 'name="title_es"' in page.text and 'name="title_en"' in page.text
+
+    response = client.post(
+        url,
+        {
+            "service": instruction.service_id,
+            "title_en": instruction.title_en,
+            "title_es": instruction.title_es,
+            "text_en": instruction.text_en,
+            "text_es": instruction.text_es,
+            "starts_day": instruction.starts_day,
+            "ends_day": instruction.ends_day,
+            "order": instruction.order,
+            "mark_spanish_reviewed": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    instruction.refresh_from_db()
+    assert instruction.es_review == "reviewed"
+    assert instruction.es_reviewed_by == reviewer
+    # The history records both languages.
+    assert instruction.history.first().title_es == "Sin antiinflamatorios (AINE)"
+
+
+def test_staff_without_the_permission_cannot_publish(client, db):
+    client.force_login(make_staff("max", "Managers"))
+    instruction = Instruction.objects.get(title_en="No NSAIDs")
+
+    page = client.get(reverse("admin:booking_instruction_change", args=[instruction.pk]))
+
+    assert page.status_code == 200
+    assert "mark_spanish_reviewed" not in page.text
