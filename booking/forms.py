@@ -244,7 +244,12 @@ class RequestForm(SlotFields):
             # The view has the list already; reuse it for rendering the choices.
             self.fields["service"].choices = [(s.slug, s) for s in services]
         consent = self.fields["consent"]
-        consent.label = policy.consent_text
+        # Its Spanish not reviewed yet: the English statement, marked as English.
+        consent.label = (
+            format_html('<span lang="en">{}</span>', policy.consent_text)
+            if policy.translation_pending
+            else policy.consent_text
+        )
         consent.help_text = format_html(
             gettext(
                 '<a href="{}">Read our privacy notice</a> to see how we look after your details.'

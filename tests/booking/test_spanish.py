@@ -382,3 +382,21 @@ def test_staff_without_the_permission_cannot_publish(client, db):
 
     assert page.status_code == 200
     assert "mark_spanish_reviewed" not in page.text
+
+
+def test_the_spanish_booking_page_marks_english_texts_not_yet_reviewed(client, now):
+    response = client.get("/es/book/", {"service": "consultation"})
+
+    text = response.text
+    assert '<span class="service-name" lang="en">Consultation</span>' in text
+    assert '<span lang="en">I agree that Vinings Surgery Center stores these details' in text
+    assert "Elija un servicio" in text
+
+
+def test_the_day_sheet_names_a_spanish_speaking_patient(client, now):
+    client.force_login(make_staff("rita", "Receptionists"))
+    make_booking(language="es")
+
+    response = client.get(reverse("admin:booking_booking_day_sheet"), {"day": "2026-12-08"})
+
+    assert 'Pat Example <span class="day-sheet-language">(Español)</span>' in response.text
