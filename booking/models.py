@@ -151,10 +151,12 @@ class Reminder(TranslationReview):
 
     The subject and message may use {appointment} (day and time of the
     appointment), {start} and {end} (the instruction's first and last day) and
-    {From_start}, worded for the moment the patient reads it: "From Saturday 5
-    December", "From today, Saturday 5 December", or, sent late, "From now (since
-    Saturday 5 December)"; {from_start} is the same for the middle of a sentence
-    ("Stop NSAIDs {from_start}").
+    {From_start}, worded for the moment the patient reads it: "From Saturday,
+    December 5", "From today, Saturday, December 5", or, sent late, "From now (since
+    Saturday, December 5)"; {from_start} is the same for the middle of a sentence
+    ("Stop NSAIDs {from_start}"). The values are written in the language active when
+    the reminder is rendered (the booking's: booking.emails), so the Spanish message
+    ("Deje de tomar AINE {from_start}") gets "a partir del sábado, 5 de diciembre".
     """
 
     PLACEHOLDERS = ("appointment", "start", "end", "From_start", "from_start")
@@ -530,7 +532,7 @@ class Booking(models.Model):
 
     @property
     def when(self) -> str:
-        """'Tuesday 8 December 2026 at 10:00 am'."""
+        """'Tuesday, December 8, 2026 at 10:00 am'."""
         return format_moment(self.start)
 
     @property
