@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from booking.holidays import federal_holidays
 from booking.models import Booking, BookingPolicy, Closure, OpeningHours, Service
@@ -197,35 +198,56 @@ def _closed_days(policy: BookingPolicy, first: date, last: date) -> dict[date, s
 # --- Why a day or a time cannot be booked -----------------------------------------
 
 
+# "The clinic is closed on Sundays": a weekday's name in the plural, for each language.
+WEEKDAYS_PLURAL = (
+    gettext_lazy("Mondays"),
+    gettext_lazy("Tuesdays"),
+    gettext_lazy("Wednesdays"),
+    gettext_lazy("Thursdays"),
+    gettext_lazy("Fridays"),
+    gettext_lazy("Saturdays"),
+    gettext_lazy("Sundays"),
+)
+
+
 def _first_day_text(rules: Rules, service: Service | None) -> str:
     day = rules.first_open_day(service)
-    return clock.format_day(day) if day else "after the next few weeks (please call us)"
+    return clock.format_day(day) if day else gettext("after the next few weeks (please call us)")
 
 
 def day_refusal(rules: Rules, day: date, service: Service | None = None) -> str | None:
     """Why nobody can book `service` on `day` at all, for the patient; None when open."""
     if day < rules.today:
-        return f"{clock.format_day(day)} has already passed. Please choose a later day."
+        return gettext("%(day)s has already passed. Please choose a later day.") % {
+            "day": clock.format_day(day)
+        }
     if service is not None and rules.first_day() <= day < rules.first_day(service):
-        return (
-            f"{service.name} needs {service.preparation_days()} days of preparation "
-            f"(see your instructions), so the first day you can book it is "
-            f"{_first_day_text(rules, service)}."
-        )
+        days = service.preparation_days()
+        return ngettext(
+            "%(service)s needs %(days)d day of preparation (see your instructions), so the "
+            "first day you can book it is %(first_day)s.",
+            "%(service)s needs %(days)d days of preparation (see your instructions), so the "
+            "first day you can book it is %(first_day)s.",
+            days,
+        ) % {"service": service.name, "days": days, "first_day": _first_day_text(rules, service)}
     if day < rules.first_day():
-        return (
-            f"We need at least {rules.policy.min_notice_hours} hours' notice, so the "
-            f"first day you can book is {_first_day_text(rules, service)}."
-        )
+        return gettext(
+            "We need at least %(hours)d hours' notice, so the first day you can book is "
+            "%(first_day)s."
+        ) % {"hours": rules.policy.min_notice_hours, "first_day": _first_day_text(rules, service)}
     if day > rules.last_day:
-        return (
-            f"We take bookings up to {rules.policy.horizon_days} days ahead, until "
-            f"{clock.format_day(rules.last_day)}. Please choose an earlier day."
-        )
+        return gettext(
+            "We take bookings up to %(days)d days ahead, until %(last_day)s. Please choose "
+            "an earlier day."
+        ) % {"days": rules.policy.horizon_days, "last_day": clock.format_day(rules.last_day)}
     if not any(period.weekday == day.weekday() for period in rules.hours):
-        return f"The clinic is closed on {day:%A}s. Please choose another day."
+        return gettext("The clinic is closed on %(weekdays)s. Please choose another day.") % {
+            "weekdays": WEEKDAYS_PLURAL[day.weekday()]
+        }
     if rules.is_closed(day):
-        return f"The clinic is closed on {clock.format_day(day)}. Please choose another day."
+        return gettext("The clinic is closed on %(day)s. Please choose another day.") % {
+            "day": clock.format_day(day)
+        }
     return None
 
 
@@ -235,25 +257,31 @@ def check_slot(
     """The slot starting at `start`, or SlotUnavailable saying why not, for the patient."""
     local = start.astimezone(clock.zone())
     if start < rules.now:
-        raise SlotUnavailable("That time has already passed. Please choose a later time.", "past")
+        raise SlotUnavailable(
+            gettext("That time has already passed. Please choose a later time."), "past"
+        )
     if start < rules.earliest:
         raise SlotUnavailable(
-            f"We need at least {rules.policy.min_notice_hours} hours' notice. "
-            "Please choose a later time, or call us.",
+            gettext(
+                "We need at least %(hours)d hours' notice. Please choose a later time, or call us."
+            )
+            % {"hours": rules.policy.min_notice_hours},
             "notice",
         )
     if problem := day_refusal(rules, local.date(), service):
         raise SlotUnavailable(problem, "day")
     if local not in rules.starts_on(service, local.date()):
         raise SlotUnavailable(
-            "That is not one of our appointment times. Please choose a time from the list.",
+            gettext(
+                "That is not one of our appointment times. Please choose a time from the list."
+            ),
             "not_a_time",
         )
     day_slots = _compute(rules, service, local.date(), local.date(), exclude)[local.date()]
     for slot in day_slots:
         if slot.start == local:
             return slot
-    raise SlotTaken("Sorry, that time was just taken. Please choose another time.")
+    raise SlotTaken(gettext("Sorry, that time was just taken. Please choose another time."))
 
 
 def stranding(

@@ -10,13 +10,24 @@ Subjects and calendar titles name the clinic and the appointment's time, never t
 service: "Exosome hair-loss treatment" is a treatment, and subjects are read on
 lock screens and in shared mailboxes. Patient input (name, notes) goes only into
 bodies, never into a header.
+
+Every message to a patient is written in the booking's language (Booking.language),
+whoever causes it: a receptionist confirming in the English admin, run_jobs, a
+patient on the other language's page. The public functions below are the one place
+that decides it (`in_booking_language`): the subject, the bodies, the dates
+(clinic.clock writes in the active language), the calendar files and the
+self-service link (reversed under /es/ for a Spanish booking) are all made inside
+it. Messages to reception are for staff and stay English (`_to_reception`).
 """
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 
 from booking import links, outbox
 from booking.ics import invitation_ics, preparation_ics
@@ -26,6 +37,17 @@ from clinic.clock import format_day, format_moment, format_time
 
 Kind = OutgoingEmail.Kind
 Status = OutgoingEmail.Status
+
+
+def in_booking_language[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """Run `function(booking, ...)` with the booking's language active."""
+
+    @functools.wraps(function)
+    def wrapper(booking: Booking, *args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(booking.language or settings.LANGUAGE_CODE):
+            return function(booking, *args, **kwargs)
+
+    return wrapper
 
 
 # --- Context ------------------------------------------------------------------
@@ -58,6 +80,10 @@ def patient_context(booking: Booking, **extra) -> dict:
     return context
 
 
+def _when(moment: datetime | None) -> str:
+    return format_moment(moment) if moment else ""
+
+
 def _admin_url(booking: Booking) -> str:
     return settings.SITE_URL + reverse("admin:booking_booking_change", args=[booking.pk])
 
@@ -83,6 +109,14 @@ def _to_reception(booking: Booking, kind: str, **extra) -> None:
     address = settings.CLINIC_RECEPTION_EMAIL
     if not address:
         return
+    # For staff: English, whatever the patient's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _queue_for_reception(booking, kind, address, **extra)
+
+
+def _queue_for_reception(booking: Booking, kind: str, address: str, **extra) -> None:
+    if "previous" in extra:
+        extra["previous_when"] = _when(extra.pop("previous"))
     context = {
         "booking": booking,
         "reference": booking.reference,
@@ -96,12 +130,14 @@ def _to_reception(booking: Booking, kind: str, **extra) -> None:
     outbox.queue(to=address, kind=kind, template=kind, context=context, booking=booking)
 
 
+@in_booking_language
 def notify_requested(booking: Booking) -> None:
     """Patient: 'we have your request' with instructions; reception: new request."""
     _to_patient(booking, Kind.REQUEST_RECEIVED, patient_context(booking))
     _to_reception(booking, Kind.RECEPTION_NEW)
 
 
+@in_booking_language
 def notify_confirmed(booking: Booking) -> None:
     """Patient: confirmation with instructions, the invitation and the preparation days."""
     _to_patient(
@@ -113,22 +149,23 @@ def notify_confirmed(booking: Booking) -> None:
     )
 
 
+@in_booking_language
 def notify_rescheduled(booking: Booking, *, by_patient: bool = False) -> None:
     """Patient: the new time (with .ics); reception too when the patient moved it."""
     withdraw_pending_reminders(booking)
     previous = _previous_start(booking)
-    previous_when = format_moment(previous) if previous else ""
     _to_patient(
         booking,
         Kind.RESCHEDULED,
-        patient_context(booking, by_patient=by_patient, previous_when=previous_when),
+        patient_context(booking, by_patient=by_patient, previous_when=_when(previous)),
         ics=invitation_ics(booking),
         preparation=preparation_ics(booking),
     )
     if by_patient:
-        _to_reception(booking, Kind.RECEPTION_CHANGE, change="moved", previous_when=previous_when)
+        _to_reception(booking, Kind.RECEPTION_CHANGE, change="moved", previous=previous)
 
 
+@in_booking_language
 def notify_cancelled(booking: Booking, *, by_patient: bool = False) -> None:
     """Patient: cancelled (with a cancelling .ics); reception too when the patient cancelled."""
     withdraw_pending_reminders(booking)
@@ -152,6 +189,7 @@ def notify_cancelled(booking: Booking, *, by_patient: bool = False) -> None:
         _to_reception(booking, Kind.RECEPTION_CHANGE, change="cancelled")
 
 
+@in_booking_language
 def resend_instructions(booking: Booking) -> None:
     """Patient: the instructions with their dates again."""
     _to_patient(booking, Kind.INSTRUCTIONS, patient_context(booking))
@@ -160,6 +198,7 @@ def resend_instructions(booking: Booking) -> None:
 # --- Reminders ------------------------------------------------------------------
 
 
+@in_booking_language
 def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> OutgoingEmail:
     """
     One reminder for the booking's current time. Must run in a transaction or
@@ -172,6 +211,8 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
         message=reminder.render(booking.start, now),
         topic=reminder.render_subject(booking.start, now),
         instruction=reminder.instruction,
+        # Its Spanish is not reviewed yet: the message is the English one, marked so.
+        reminder_pending=reminder.translation_pending,
         appointment_ahead=booking.start > now,
     )
     return outbox.queue(
@@ -187,6 +228,7 @@ def queue_reminder(booking: Booking, reminder: Reminder, *, now: datetime) -> Ou
     )
 
 
+@in_booking_language
 def queue_appointment_reminder(booking: Booking, *, now: datetime) -> OutgoingEmail:
     """
     The service's own appointment reminder (Service.reminder_day) for the
@@ -207,6 +249,7 @@ def queue_appointment_reminder(booking: Booking, *, now: datetime) -> OutgoingEm
 def _relative_day(booking: Booking, now: datetime) -> str:
     """'today' or 'tomorrow' when the appointment is that close, else ''."""
     days = (booking.local_start.date() - clock.today(now)).days
+    # A key, not words: each template words the whole sentence for each case.
     return {0: "today", 1: "tomorrow"}.get(days, "")
 
 

@@ -15,6 +15,7 @@ from datetime import time
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from booking import availability, phones
 from booking.availability import Rules, SlotUnavailable
@@ -30,7 +31,7 @@ from clinic import clock
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 TIME_VALUE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 
-TOO_LONG = "Please use at most %(limit_value)d characters (you used %(show_value)d)."
+TOO_LONG = gettext_lazy("Please use at most %(limit_value)d characters (you used %(show_value)d).")
 
 
 # --- Plain text ------------------------------------------------------------------
@@ -55,7 +56,7 @@ class PhoneField(forms.CharField):
     """A phone number as typed by a patient or the desk, cleaned to E.164 (booking.phones)."""
 
     default_error_messages = {
-        "invalid": (
+        "invalid": gettext_lazy(
             "Please enter a phone number with its area code, e.g. (770) 555-0142. "
             "For a number outside the US, start with + and the country code."
         ),
@@ -96,22 +97,24 @@ class SlotFields(forms.Form):
     """A day and a time on it; cleaned into `start`, an aware datetime in clinic time."""
 
     date = forms.DateField(
-        label="Day",
+        label=gettext_lazy("Day"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Please choose a day.",
-            "invalid": "Please enter the day as YYYY-MM-DD, or pick it from the calendar.",
+            "required": gettext_lazy("Please choose a day."),
+            "invalid": gettext_lazy(
+                "Please enter the day as YYYY-MM-DD, or pick it from the calendar."
+            ),
         },
     )
     # Rendered by templates/booking/includes/time_picker.html as radio buttons of
     # the day's free times; any other value is refused in clean().
     time = forms.CharField(
-        label="Time",
+        label=gettext_lazy("Time"),
         max_length=5,
         error_messages={
-            "required": "Please choose a time.",
-            "max_length": "Please choose a time from the list.",
+            "required": gettext_lazy("Please choose a time."),
+            "max_length": gettext_lazy("Please choose a time from the list."),
         },
     )
 
@@ -132,7 +135,7 @@ class SlotFields(forms.Form):
     def clean_time(self) -> time:
         match = TIME_VALUE.match(self.cleaned_data["time"])
         if not match:
-            raise forms.ValidationError("Please choose a time from the list.")
+            raise forms.ValidationError(gettext("Please choose a time from the list."))
         return time(int(match[1]), int(match[2]))
 
     def service_for_slot(self) -> Service | None:
@@ -167,56 +170,68 @@ class RequestForm(SlotFields):
     field_order = ["service", "date", "time", "name", "email", "phone", "notes", "consent"]
 
     service = forms.ModelChoiceField(
-        label="Service",
+        label=gettext_lazy("Service"),
         queryset=Service.objects.none(),
         to_field_name="slug",
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Please choose a service.",
-            "invalid_choice": "Please choose one of our services.",
+            "required": gettext_lazy("Please choose a service."),
+            "invalid_choice": gettext_lazy("Please choose one of our services."),
         },
     )
     name = forms.CharField(
-        label="Full name",
+        label=gettext_lazy("Full name"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Please enter your name.", "max_length": TOO_LONG},
+        error_messages={
+            "required": gettext_lazy("Please enter your name."),
+            "max_length": TOO_LONG,
+        },
     )
     email = forms.EmailField(
-        label="Email",
+        label=gettext_lazy("Email"),
         max_length=254,
-        help_text="We send your confirmation and preparation instructions here.",
+        help_text=gettext_lazy("We send your confirmation and preparation instructions here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={
-            "required": "Please enter your email address.",
-            "invalid": "Please enter an email address like name@example.com.",
+            "required": gettext_lazy("Please enter your email address."),
+            "invalid": gettext_lazy("Please enter an email address like name@example.com."),
             "max_length": TOO_LONG,
         },
     )
     phone = PhoneField(
-        label="Phone",
-        help_text="In case we need to reach you about your appointment.",
-        error_messages={"required": "Please enter a phone number.", "max_length": TOO_LONG},
+        label=gettext_lazy("Phone"),
+        help_text=gettext_lazy("In case we need to reach you about your appointment."),
+        error_messages={
+            "required": gettext_lazy("Please enter a phone number."),
+            "max_length": TOO_LONG,
+        },
     )
     notes = forms.CharField(
-        label="Anything we should know? (optional)",
+        label=gettext_lazy("Anything we should know? (optional)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example, questions you have. Please do not include medical records.",
+        help_text=gettext_lazy(
+            "For example, questions you have. Please do not include medical records."
+        ),
         error_messages={"max_length": TOO_LONG},
     )
     consent = forms.BooleanField(
         error_messages={
-            "required": "Please tick the box to agree, so that we can arrange your appointment."
+            "required": gettext_lazy(
+                "Please tick the box to agree, so that we can arrange your appointment."
+            )
         },
     )
     # The honeypot: hidden from people (booking.css, aria-hidden, tabindex=-1),
     # filled in by form-filling bots. See clean().
-    website = forms.CharField(label="Leave this empty", required=False, max_length=200)
+    website = forms.CharField(
+        label=gettext_lazy("Leave this empty"), required=False, max_length=200
+    )
 
-    HONEYPOT_MESSAGE = (
+    HONEYPOT_MESSAGE = gettext_lazy(
         "Sorry, we could not send your request. Please check your details and try again, "
         "or call us."
     )
@@ -229,9 +244,16 @@ class RequestForm(SlotFields):
             # The view has the list already; reuse it for rendering the choices.
             self.fields["service"].choices = [(s.slug, s) for s in services]
         consent = self.fields["consent"]
-        consent.label = policy.consent_text
+        # Its Spanish not reviewed yet: the English statement, marked as English.
+        consent.label = (
+            format_html('<span lang="en">{}</span>', policy.consent_text)
+            if policy.translation_pending
+            else policy.consent_text
+        )
         consent.help_text = format_html(
-            '<a href="{}">Read our privacy notice</a> to see how we look after your details.',
+            gettext(
+                '<a href="{}">Read our privacy notice</a> to see how we look after your details.'
+            ),
             reverse("privacy"),
         )
         self.caught_by_honeypot = False
@@ -239,11 +261,11 @@ class RequestForm(SlotFields):
     def clean_name(self) -> str:
         name = refuse_invisible(
             self.cleaned_data["name"],
-            message="Please write your name on one line, without special characters.",
+            message=gettext("Please write your name on one line, without special characters."),
         )
         name = " ".join(name.split())
         if not any(character.isalpha() for character in name):
-            raise forms.ValidationError("Please enter your name.")
+            raise forms.ValidationError(gettext("Please enter your name."))
         return name
 
     def clean_email(self) -> str:
@@ -255,7 +277,7 @@ class RequestForm(SlotFields):
     def clean_notes(self) -> str:
         notes = refuse_invisible(
             self.cleaned_data["notes"],
-            message=(
+            message=gettext(
                 "Your note holds a hidden special character (this happens with text "
                 "copied from another program). Please type the note again."
             ),
@@ -282,8 +304,10 @@ class RequestForm(SlotFields):
         if cleaned.get("consent") and shown and shown != self.rules.policy.consent_version:
             self.add_error(
                 "consent",
-                "We have updated this statement since you opened the page. "
-                "Please read it, then send your request again.",
+                gettext(
+                    "We have updated this statement since you opened the page. "
+                    "Please read it, then send your request again."
+                ),
             )
         return cleaned
 
@@ -307,5 +331,5 @@ class MoveForm(SlotFields):
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("start") == self.booking.start:
-            self.add_error("time", "That is already your appointment time.")
+            self.add_error("time", gettext("That is already your appointment time."))
         return cleaned

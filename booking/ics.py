@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from booking.models import Booking, Instruction
 from booking.outbox import reply_address
@@ -60,7 +61,7 @@ def method_for(booking: Booking) -> str:
 
 def appointment_title() -> str:
     """The one title of the appointment everywhere it is written down outside our site."""
-    return f"Appointment at {settings.CLINIC['name']}"
+    return gettext("Appointment at %(clinic)s") % {"clinic": settings.CLINIC["name"]}
 
 
 def address() -> str:
@@ -75,8 +76,13 @@ def appointment_description(booking: Booking, *, with_reference: bool = True) ->
     # No self-service link here: calendars are often shared, and the link lets its
     # holder change the booking. It stays in the patient's own emails.
     phone = settings.CLINIC["phone"]
-    lines = [f"Reference: {booking.reference}"] if with_reference else []
-    lines.append(f"To change or cancel, use the link in your email or call {phone}.")
+    lines = [gettext("Reference: %(reference)s") % {"reference": booking.reference}]
+    if not with_reference:
+        lines = []
+    lines.append(
+        gettext("To change or cancel, use the link in your email or call %(phone)s.")
+        % {"phone": phone}
+    )
     return "\n".join(lines)
 
 
@@ -134,7 +140,8 @@ def _appointment(booking: Booking, stamp: datetime, *, invitation: bool) -> ical
     event.add("location", address())
     event.add("description", appointment_description(booking))
     if booking.status != Status.CANCELLED:
-        event.add_component(_alarm(timedelta(hours=-2), f"In 2 hours: {appointment_title()}"))
+        text = gettext("In 2 hours: %(title)s") % {"title": appointment_title()}
+        event.add_component(_alarm(timedelta(hours=-2), text))
     return event
 
 
@@ -158,11 +165,12 @@ def _instruction(
         # The words say "tomorrow" only for a step that starts before the
         # appointment; after it, "tomorrow: after the procedure" would be wrong.
         if first < appointment_day:
-            text = f"Tomorrow: {instruction.title}"
+            text = gettext("Tomorrow: %(title)s")
         elif first == appointment_day:
-            text = f"Tomorrow, the day of your appointment: {instruction.title}"
+            text = gettext("Tomorrow, the day of your appointment: %(title)s")
         else:
-            text = f"From tomorrow, after your appointment: {instruction.title}"
+            text = gettext("From tomorrow, after your appointment: %(title)s")
+        text %= {"title": instruction.title}
         event.add_component(_alarm(timedelta(hours=-6), text))
     return event
 

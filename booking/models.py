@@ -9,18 +9,22 @@ import secrets
 import string
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from booking import phones
 from clinic import clock
 from clinic.clock import format_day, format_moment, format_time
+from clinic.translation_review import TranslationReview
 
 # --- Services and instructions ------------------------------------------------
 
@@ -31,7 +35,7 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(is_active=True).prefetch_related("instructions")
 
 
-class Service(models.Model):
+class Service(TranslationReview):
     class Kind(models.TextChoices):
         CONSULTATION = "consultation", "Consultation"
         TREATMENT = "treatment", "Treatment"
@@ -88,7 +92,7 @@ class Service(models.Model):
         return max(0, -earliest)
 
 
-class Instruction(models.Model):
+class Instruction(TranslationReview):
     """
     One thing the patient must do, dated relative to the appointment day.
 
@@ -113,7 +117,7 @@ class Instruction(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
-    history = HistoricalRecords()
+    # history: booking/translation.py (after the Spanish columns are added)
 
     class Meta:
         ordering = ["service", "order", "starts_day", "pk"]
@@ -131,25 +135,28 @@ class Instruction(models.Model):
         return start, end
 
     def when(self, appointment_day: date) -> str:
-        """'on Monday 7 December' or 'from Saturday 5 December until Tuesday 29 December'."""
+        """'on Monday, December 7' or 'from Saturday, December 5 until Tuesday, December 29'."""
         start, end = self.dates(appointment_day)
         if end is None or end == start:
-            return f"on {format_day(start, appointment_day)}"
-        return (
-            f"from {format_day(start, appointment_day)} until {format_day(end, appointment_day)}"
-        )
+            return gettext("on %(day)s") % {"day": format_day(start, appointment_day)}
+        return gettext("from %(start)s until %(end)s") % {
+            "start": format_day(start, appointment_day),
+            "end": format_day(end, appointment_day),
+        }
 
 
-class Reminder(models.Model):
+class Reminder(TranslationReview):
     """
     A message sent at a moment relative to the appointment, about one instruction.
 
     The subject and message may use {appointment} (day and time of the
     appointment), {start} and {end} (the instruction's first and last day) and
-    {From_start}, worded for the moment the patient reads it: "From Saturday 5
-    December", "From today, Saturday 5 December", or, sent late, "From now (since
-    Saturday 5 December)"; {from_start} is the same for the middle of a sentence
-    ("Stop NSAIDs {from_start}").
+    {From_start}, worded for the moment the patient reads it: "From Saturday,
+    December 5", "From today, Saturday, December 5", or, sent late, "From now (since
+    Saturday, December 5)"; {from_start} is the same for the middle of a sentence
+    ("Stop NSAIDs {from_start}"). The values are written in the language active when
+    the reminder is rendered (the booking's: booking.emails), so the Spanish message
+    ("Deje de tomar AINE {from_start}") gets "a partir del sábado, 5 de diciembre".
     """
 
     PLACEHOLDERS = ("appointment", "start", "end", "From_start", "from_start")
@@ -174,7 +181,7 @@ class Reminder(models.Model):
     )
     is_active = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
+    # history: booking/translation.py (after the Spanish columns are added)
 
     class Meta:
         ordering = ["instruction", "day", "at"]
@@ -209,13 +216,13 @@ class Reminder(models.Model):
         today = clock.today(now)
         start_text = format_day(start, day)
         if today < start:
-            from_start = f"From {start_text}"
+            from_start = gettext("From %(day)s") % {"day": start_text}
         elif today == start:
-            from_start = f"From today, {start_text}"
+            from_start = gettext("From today, %(day)s") % {"day": start_text}
         else:
             # A late reminder (the worker catching up after an outage) must not
             # say "from today" about a day that has passed.
-            from_start = f"From now (since {start_text})"
+            from_start = gettext("From now (since %(day)s)") % {"day": start_text}
         return {
             "appointment": format_moment(appointment_start),
             "start": start_text,
@@ -245,9 +252,19 @@ class Reminder(models.Model):
 class OpeningHoursManager(models.Manager):
     CACHE_KEY = "booking:opening-hours-summary"
 
+    def cache_key(self, language: str | None = None) -> str:
+        """One summary per language: its weekdays and times are written in it."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        return f"{self.CACHE_KEY}:{language}"
+
+    def forget_summary(self) -> None:
+        """Drop the cached summary of every language (the hours changed)."""
+        cache.delete_many([self.cache_key(code) for code, _name in settings.LANGUAGES])
+
     def summary(self) -> list[dict[str, str]]:
         """Opening hours grouped into lines such as 'Monday – Friday: 9:00 am – 5:00 pm'."""
-        lines = cache.get(self.CACHE_KEY)
+        key = self.cache_key()
+        lines = cache.get(key)
         if lines is None:
             lines = []
             for row in self.order_by("weekday", "opens"):
@@ -261,20 +278,22 @@ class OpeningHoursManager(models.Manager):
                     OpeningHours.Weekday(line["first"]),
                     OpeningHours.Weekday(line["last"]),
                 )
-                line["days"] = first.label if first == last else f"{first.label} – {last.label}"
-            cache.set(self.CACHE_KEY, lines, 3600)
+                line["days"] = (
+                    str(first.label) if first == last else f"{first.label} – {last.label}"
+                )
+            cache.set(key, lines, 3600)
         return lines
 
 
 class OpeningHours(models.Model):
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     weekday = models.PositiveSmallIntegerField(choices=Weekday)
     opens = models.TimeField()
@@ -323,7 +342,7 @@ class BookingPolicyManager(models.Manager):
         return self.select_for_update().get(pk=1)
 
 
-class BookingPolicy(models.Model):
+class BookingPolicy(TranslationReview):
     """
     The clinic's booking rules: one row, edited by managers.
 
@@ -370,7 +389,7 @@ class BookingPolicy(models.Model):
         "the clinic is closed are added under Closures.",
     )
 
-    history = HistoricalRecords()
+    # history: booking/translation.py (after the Spanish columns are added)
     objects = BookingPolicyManager()
 
     class Meta:
@@ -429,11 +448,12 @@ class BookingQuerySet(models.QuerySet):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        CONFIRMED = "confirmed", "Confirmed"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "No-show"
+        # Patients read these on their own page (in their language).
+        REQUESTED = "requested", pgettext_lazy("booking status", "Requested")
+        CONFIRMED = "confirmed", pgettext_lazy("booking status", "Confirmed")
+        COMPLETED = "completed", pgettext_lazy("booking status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+        NO_SHOW = "no_show", pgettext_lazy("booking status", "No-show")
 
     HOLDS_PLACE = (Status.REQUESTED, Status.CONFIRMED)
 
@@ -455,6 +475,15 @@ class Booking(models.Model):
     email = models.EmailField(max_length=254)
     phone = models.CharField(max_length=32)
     notes = models.TextField("patient's note", max_length=1000, blank=True)
+    # The language the booking was made in: every later message to the patient
+    # (emails, reminders, calendar files, the self-service pages) is written in it,
+    # whoever causes it (booking.emails, booking.views).
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The patient's emails, reminders and pages are in this language.",
+    )
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When reception confirmed it (or booked it, confirmed at once): the clinic's numbers.
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -503,7 +532,7 @@ class Booking(models.Model):
 
     @property
     def when(self) -> str:
-        """'Tuesday 8 December 2026 at 10:00 am'."""
+        """'Tuesday, December 8, 2026 at 10:00 am'."""
         return format_moment(self.start)
 
     @property

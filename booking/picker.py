@@ -10,12 +10,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from django.utils import dateformat
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 from booking import availability
 from booking.availability import Rules, Slot
 from booking.models import Booking, Service
 from clinic import clock
 
-PARTS_OF_DAY = (("Morning", time(0, 0)), ("Afternoon", time(12, 0)), ("Evening", time(17, 0)))
+PARTS_OF_DAY = (
+    (gettext_lazy("Morning"), time(0, 0)),
+    (gettext_lazy("Afternoon"), time(12, 0)),
+    (gettext_lazy("Evening"), time(17, 0)),
+)
 
 
 def parse_day(raw: object) -> date | None:
@@ -32,7 +39,9 @@ def group_slots(slots: Iterable[Slot]) -> list[tuple[str, list[Slot]]]:
     """[('Morning', [...]), ('Afternoon', [...])]: only the parts of the day that have times."""
     groups: dict[str, list[Slot]] = {}
     for slot in slots:
-        part = next(name for name, begins in reversed(PARTS_OF_DAY) if slot.start.time() >= begins)
+        part = next(
+            str(name) for name, begins in reversed(PARTS_OF_DAY) if slot.start.time() >= begins
+        )
         groups.setdefault(part, []).append(slot)
     return list(groups.items())
 
@@ -48,11 +57,13 @@ class FreeDay:
 
     @property
     def weekday(self) -> str:
-        return f"{self.day:%a}"
+        """'Tue' ('mar' in Spanish): the day chip's first line."""
+        return dateformat.format(self.day, "D")
 
     @property
     def short(self) -> str:
-        return f"{self.day.day} {self.day:%b}"
+        """'Dec 8' ('8 dic' in Spanish): the day chip's second line."""
+        return clock.format_short_day(self.day).split(" ", 1)[1].lstrip(", ").strip()
 
     @property
     def label(self) -> str:
@@ -84,10 +95,12 @@ class Picker:
     def announcement(self) -> str:
         """One sentence for screen readers when the times change."""
         if self.service is None:
-            return "Choose a service to see free times."
+            return gettext("Choose a service to see free times.")
         if self.slots:
             count = len(self.slots)
-            return f"{count} free time{'s' if count != 1 else ''} on {self.day_label}."
+            return ngettext(
+                "%(count)d free time on %(day)s.", "%(count)d free times on %(day)s.", count
+            ) % {"count": count, "day": self.day_label}
         return self.problem
 
 
@@ -117,13 +130,14 @@ def build_picker(
     picker.free_days = free[:show_days]
     if day is None:
         if not free:
-            picker.problem = "There are no free times in the next weeks. Please call us."
+            picker.problem = gettext("There are no free times in the next weeks. Please call us.")
             return picker
         picker.day = day = free[0].day
     picker.slots = by_day.get(day, [])
     if not picker.slots:
         picker.problem = availability.day_refusal(rules, day, service) or (
-            f"All times on {clock.format_day(day)} are taken. Please choose another day."
+            gettext("All times on %(day)s are taken. Please choose another day.")
+            % {"day": clock.format_day(day)}
         )
         picker.next_free = next((item for item in free if item.day > day), None)
     return picker

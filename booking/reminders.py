@@ -16,7 +16,7 @@ The rule (also in `manage.py run_jobs --help`):
 - Either way a reminder is not sent once its instruction's window is over (the
   fluids reminder after the day of fluids): late, it would ask for what can no
   longer be done. A late one that is still useful is worded for the moment it is
-  read ("From now (since Saturday 5 December)", see Reminder).
+  read ("From now (since Saturday, December 5)", see Reminder).
 - A service may have an appointment reminder of its own (Service.reminder_day,
   e.g. the consultation's the day before at 9:00): sent from its moment until
   the appointment starts, once per booking and appointment time.

@@ -1,6 +1,5 @@
 """What is worked out once and kept must be worked out again when its data change."""
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -12,7 +11,6 @@ from booking.models import (
     Closure,
     Instruction,
     OpeningHours,
-    OpeningHoursManager,
     Service,
 )
 from clinic import pagecache
@@ -31,7 +29,7 @@ def forget_cached_pages(sender, **kwargs) -> None:
     The hours are in every footer; services on the home page; hours and closures in
     the clinic's structured data (home, contact, FAQ).
     """
-    cache.delete(OpeningHoursManager.CACHE_KEY)
+    OpeningHours.objects.forget_summary()
     pagecache.clear()
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
@@ -21,7 +22,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -97,7 +99,9 @@ def _first_visit(request: HttpRequest) -> HttpResponse:
     version = availability.version()
     if version is None:
         return _book(request)
-    key = f"booking:first-visit:{version}:{timezone.now():%Y%m%d%H%M}"
+    # One page per language: /book/ and /es/book/ differ in every word.
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"booking:first-visit:{language}:{version}:{timezone.now():%Y%m%d%H%M}"
     template = _cache_get(key)
     if template is None:
         response = _book(request)
@@ -132,7 +136,7 @@ def _cache_set(key: str, html: str) -> None:
         logger.warning("cache unavailable; booking page not kept")
 
 
-DATABASE_HICCUP = (
+DATABASE_HICCUP = gettext_lazy(
     "We could not save your request just now, so nothing was booked. "
     "Please press “Request appointment” again in a moment."
 )
@@ -168,6 +172,9 @@ def _book(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["start"],
                     consent_version=rules.policy.consent_version,
                     now=rules.now,
+                    # The page's language (/es/book/ is Spanish): every later message
+                    # for this booking is written in it.
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
                     **form.patient_details(),
                 )
             except SlotUnavailable as error:
@@ -275,7 +282,9 @@ def token_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
         booking = links.booking_from_token(token)
-        if booking is None:
+        if booking is not None and (target := _in_its_language(request, booking)):
+            response = redirect(target)
+        elif booking is None:
             logger.info("booking link refused (forged, altered or revoked)")
             response = render(request, "booking/link_invalid.html", status=404)
         elif links.expired(booking):
@@ -288,6 +297,33 @@ def token_page(view: Callable) -> Callable:
         return response
 
     return never_cache(wrapper)
+
+
+def _in_its_language(request: HttpRequest, booking: Booking) -> str | None:
+    """
+    Where to send a link opened without a language prefix, if not to itself.
+
+    The pages open in the booking's language. We redirect rather than switch the
+    language inside the view, so that the URL keeps saying which language a page is
+    in (as everywhere on the site: /es/ is Spanish) and the header's language switch
+    keeps working: a patient who picked a language with it has the language cookie,
+    and that choice wins over the booking's. Only the unprefixed (English) URL of a
+    page that is read (GET, HEAD) is redirected; /es/… and every POST are answered in
+    the language of their URL.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return None
+    prefixes = tuple(f"/{code}/" for code, _ in settings.LANGUAGES)
+    if request.path_info.startswith(prefixes):
+        return None
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen if chosen in dict(settings.LANGUAGES) else booking.language
+    if language == settings.LANGUAGE_CODE or language not in dict(settings.LANGUAGES):
+        return None
+    target = f"/{language}{request.path_info}"
+    if query := request.META.get("QUERY_STRING"):
+        target += f"?{query}"
+    return target
 
 
 def _manage_page(
@@ -350,7 +386,9 @@ def manage_slots(request: HttpRequest, booking: Booking, token: str) -> HttpResp
 def _refuse_change(request: HttpRequest, token: str) -> HttpResponse:
     messages.error(
         request,
-        "This appointment can no longer be changed online. Please call us if you need to.",
+        gettext(
+            "This appointment can no longer be changed online. Please call us if you need to."
+        ),
     )
     return redirect("booking:manage", token=token)
 
@@ -375,7 +413,8 @@ def move(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
             logger.info("booking moved by patient reference=%s", booking.reference)
             messages.success(
                 request,
-                f"Your appointment is now on {booking.when}. We have emailed you the new time.",
+                gettext("Your appointment is now on %(when)s. We have emailed you the new time.")
+                % {"when": booking.when},
             )
             return redirect("booking:manage", token=token)
     return _manage_page(request, booking, token, form=form, data=request.POST)
@@ -395,7 +434,9 @@ def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     except workflow.TransitionNotAllowed:
         return _refuse_change(request, token)
     logger.info("booking cancelled by patient reference=%s", booking.reference)
-    messages.success(request, "Your appointment has been cancelled. We have let reception know.")
+    messages.success(
+        request, gettext("Your appointment has been cancelled. We have let reception know.")
+    )
     return redirect("booking:manage", token=token)
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from booking import availability, emails
 from booking.models import Booking, BookingPolicy, Service
@@ -87,7 +88,10 @@ STEPS: dict[str, Step] = {
 # Steps the admin offers as buttons and list actions (moving is the change form's).
 BUTTONS = ("confirm", "complete", "no_show", "resend", "cancel")
 
-NOT_ONLINE = "This appointment can no longer be changed online. Please call us if you need to."
+# For the patient (their self-service page), in their language.
+NOT_ONLINE = gettext_lazy(
+    "This appointment can no longer be changed online. Please call us if you need to."
+)
 
 
 def refusal(
@@ -241,7 +245,7 @@ def move(
 
 
 # What staff may correct on a booking without a step of its own.
-DETAIL_FIELDS = ("name", "email", "phone", "internal_notes")
+DETAIL_FIELDS = ("name", "email", "phone", "language", "internal_notes")
 
 
 def update_details(booking: Booking, **details: str) -> None:

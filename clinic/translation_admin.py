@@ -33,7 +33,15 @@ class TranslationReviewAdminMixin:
         return request.user.has_perm(REVIEW_PERMISSION)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        # The box is not a model field: the admin passes it back in `fields` (from
+        # get_fieldsets below), which modelform_factory would refuse; it is added to
+        # the form class here instead. `change` by name: modeltranslation's
+        # TranslationAdmin.get_form takes no third positional argument.
+        if kwargs.get("fields"):
+            kwargs["fields"] = [
+                name for name in kwargs["fields"] if name != "mark_spanish_reviewed"
+            ]
+        form = super().get_form(request, obj, change=change, **kwargs)
         if not self.has_review_translation_permission(request):
             return form
         return type(

@@ -82,8 +82,9 @@ class TranslationReview(models.Model):
     # --- How the state moves -----------------------------------------------------
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        # **kwargs: Django 6.1 passes fetch_mode (and warns about a from_db without it).
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_texts = instance._texts()
         return instance
 

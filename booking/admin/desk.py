@@ -145,9 +145,10 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     form = DeskBookingForm
     add_form = DeskBookingAddForm
     # Status second: on a phone the table scrolls sideways and status must stay in view.
-    list_display = ["when", "status_badge", "name", "phone_number", "service", "reference"]
+    list_display = ["when", "status_badge", "name", "phone_number", "service", "language"]
+    list_display += ["reference"]
     list_display_links = ["when", "name"]
-    list_filter = [AttentionFilter, DayFilter, "status", "service"]
+    list_filter = [AttentionFilter, DayFilter, "status", "service", "language"]
     list_select_related = ["service"]
     search_fields = ["reference", "name", "email", "phone"]
     search_help_text = "Search by name, email, phone or reference."
@@ -183,7 +184,10 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             # The day and time come from the picker under the service (change_form.html).
             return [
                 ("Appointment", {"fields": ["service", "skip_notice"]}),
-                ("Patient", {"fields": ["name", "email", "phone", "notes", "consent"]}),
+                (
+                    "Patient",
+                    {"fields": ["name", "email", "phone", "language", "notes", "consent"]},
+                ),
                 ("For staff only", {"fields": ["internal_notes"]}),
             ]
         return [
@@ -191,7 +195,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 "Appointment",
                 {"fields": ["reference", "service_name", "skip_notice"]},
             ),
-            ("Patient", {"fields": ["name", "email", "phone", "notes"]}),
+            ("Patient", {"fields": ["name", "email", "phone", "language", "notes"]}),
             ("The patient's other visits", {"fields": ["other_visits"]}),
             ("For staff only", {"fields": ["internal_notes"]}),
             (

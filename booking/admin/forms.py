@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django import forms
+from django.conf import settings
 
 from booking import availability, workflow
 from booking.forms import PhoneField, refuse_invisible
@@ -42,6 +43,15 @@ class DeskBookingForm(forms.ModelForm):
         help_text="Clinic time. The patient is emailed when the time changes.",
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
     )
+    # The language of the patient's emails and pages: a Spanish-speaking caller gets
+    # Spanish ones. English unless the desk chooses otherwise.
+    language = forms.ChoiceField(
+        label="Patient's language",
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,
+        help_text="Emails, reminders and the patient's booking page are in this language.",
+    )
     skip_notice = forms.BooleanField(
         label="Skip the minimum notice",
         required=False,
@@ -51,7 +61,7 @@ class DeskBookingForm(forms.ModelForm):
 
     class Meta:
         model = Booking
-        fields = ["service", "name", "email", "phone", "notes", "internal_notes"]
+        fields = ["service", "name", "email", "phone", "notes", "language", "internal_notes"]
 
     def __init__(self, data=None, *args, **kwargs):
         self.showing_times = data is not None and ("_show_times" in data or "pick_date" in data)
@@ -77,6 +87,10 @@ class DeskBookingForm(forms.ModelForm):
         return build_picker(
             rules, service, day, moving=self.instance if self.instance.pk else None
         )
+
+    def clean_language(self) -> str:
+        # Not posted (an older form, a script): keep what the booking has.
+        return self.cleaned_data["language"] or self.instance.language or settings.LANGUAGE_CODE
 
     def clean_name(self) -> str:
         # As on the patient's form: a pasted name must not carry a hidden character
@@ -132,7 +146,9 @@ class DeskBookingForm(forms.ModelForm):
 
     def details(self) -> dict[str, str]:
         """The patient's details as typed, for a new booking."""
-        return {key: self.cleaned_data[key] for key in ("name", "email", "phone", "notes")}
+        return {
+            key: self.cleaned_data[key] for key in ("name", "email", "phone", "notes", "language")
+        }
 
 
 class DeskBookingAddForm(DeskBookingForm):

@@ -3,28 +3,40 @@ reminders, opening hours, closures and the one row of booking rules."""
 
 from django.contrib import admin
 from django.shortcuts import redirect
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from booking import availability
 from booking.admin.forms import ClosureForm, OpeningHoursForm
 from booking.models import BookingPolicy, Instruction, Reminder, Service
 from clinic.admin_site import ClinicHistoryMixin, ClinicTimeMixin
+from clinic.translation_admin import TranslationReviewAdminMixin
+
+# Texts patients read (names, descriptions, instructions, reminders, the consent) are
+# edited in English and Spanish on the same page (modeltranslation's TranslationAdmin);
+# TranslationReviewAdminMixin shows and publishes the Spanish version's review.
 
 
-class InstructionInline(admin.StackedInline):
+class InstructionInline(TranslationStackedInline):
     model = Instruction
     fields = [("title", "order"), "text", ("starts_day", "ends_day")]
     extra = 0
 
 
-class ServiceAdmin(ClinicTimeMixin, admin.ModelAdmin):
+class ServiceAdmin(ClinicTimeMixin, TranslationReviewAdminMixin, TranslationAdmin):
     list_display = ["name", "kind", "duration_minutes", "is_active", "order"]
     list_editable = ["is_active", "order"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [InstructionInline]
 
 
-class InstructionAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
+class InstructionAdmin(
+    ClinicTimeMixin,
+    ClinicHistoryMixin,
+    TranslationReviewAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
+):
     """The same instructions as on their service, here for their history."""
 
     list_display = ["title", "service", "starts_day", "ends_day", "order"]
@@ -32,7 +44,13 @@ class InstructionAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     list_select_related = ["service"]
 
 
-class ReminderAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
+class ReminderAdmin(
+    ClinicTimeMixin,
+    ClinicHistoryMixin,
+    TranslationReviewAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
+):
     list_display = ["instruction", "service", "day", "at", "is_active"]
     list_filter = ["instruction__service", "is_active"]
     list_select_related = ["instruction__service"]
@@ -65,7 +83,13 @@ class ClosureAdmin(ClinicTimeMixin, admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-class BookingPolicyAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
+class BookingPolicyAdmin(
+    ClinicTimeMixin,
+    ClinicHistoryMixin,
+    TranslationReviewAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
+):
     """One row of rules: no adding a second, no deleting the one."""
 
     def has_add_permission(self, request):

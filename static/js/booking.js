@@ -4,6 +4,9 @@
  * the new times). With it, the times update in place when the service or day
  * changes, from our own endpoint (data-times-url, same origin only), and a
  * screen reader hears how many times there are.
+ *
+ * No words live here: what the script says comes from the page, in the page's
+ * language (data-load-error on the form; the picker's data-announcement).
  */
 (function () {
   "use strict";
@@ -53,7 +56,7 @@
 
   function showFallback() {
     root.classList.remove("js-enhanced");
-    announce("We could not load the times. Please use the Show times button.");
+    announce(root.getAttribute("data-load-error") || "");
   }
 
   function loadTimes(options) {

@@ -14,9 +14,21 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.test import override_settings
+from django.utils import translation
 
 from booking import outbox
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    # The test client serves a request in the test's own thread, and a request to a
+    # Spanish page leaves Spanish active there afterwards (LocaleMiddleware activates
+    # a language per request and never resets it): each test starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 class Inbox:

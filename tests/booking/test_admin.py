@@ -92,7 +92,7 @@ def test_it_lists_bookings_soonest_first_in_clinic_time(desk):
     assert response.status_code == 200
     assert listed(response) == [sooner.reference, later.reference]
     # 10:00 in Atlanta is 15:00 UTC: the list shows the clinic's time.
-    assert "Tue 8 Dec 2026, 10:00 am" in response.text
+    assert "Tue, Dec 8, 2026, 10:00 am" in response.text
 
 
 def test_it_shows_each_status_as_a_badge(desk):
@@ -637,7 +637,7 @@ def test_the_day_sheet_shows_today_by_default(desk):
 
     assert response.status_code == 200
     assert [row["booking"] for row in response.context["rows"]] == [today]
-    assert "Day sheet: Tuesday 1 December 2026" in response.text
+    assert "Day sheet: Tuesday, December 1, 2026" in response.text
 
 
 def test_the_day_sheet_lists_the_chosen_days_bookings_only(desk):

@@ -34,7 +34,7 @@ def test_a_receptionist_sees_the_message_with_the_link_hidden(desk, confirmation
     assert response.status_code == 200
     assert token not in page
     assert "/book/manage/[link]/" in page
-    assert "Tuesday 8 December 2026" in page  # the rest of the message is shown
+    assert "Tuesday, December 8, 2026" in page  # the rest of the message is shown
 
 
 def test_the_booking_page_shows_no_link_either(desk, confirmation):

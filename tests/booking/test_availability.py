@@ -82,7 +82,7 @@ class TestClosures:
 
     def test_a_closure_is_refused_with_a_reason(self, now, consultation):
         Closure.objects.create(date=date(2026, 12, 24))
-        with pytest.raises(SlotUnavailable, match="closed on Thursday 24 December"):
+        with pytest.raises(SlotUnavailable, match="closed on Thursday, December 24"):
             check_slot(Rules.load(), consultation, at(date(2026, 12, 24), 10))
 
 
@@ -136,7 +136,7 @@ class TestDaylightSaving:
 
     @pytest.mark.django_db
     def test_after_dst_ends_nine_am_is_14_utc(self, now, consultation):
-        # DST ended on Sunday 1 November 2026: December is EST, UTC-5.
+        # DST ended on Sunday, November 1, 2026: December is EST, UTC-5.
         first = free_slots(consultation, date(2026, 12, 8))[0]
         assert first.start.astimezone(UTC) == datetime(2026, 12, 8, 14, 0, tzinfo=UTC)
 
@@ -217,9 +217,9 @@ class TestPicker:
 
 
 def test_a_treatment_cannot_be_booked_so_soon_that_its_preparation_has_begun(now, treatment):
-    # NOW is Tuesday 1 December at noon; the NSAID window starts 3 days before.
+    # NOW is Tuesday, December 1 at noon; the NSAID window starts 3 days before.
     # Saturday 5 is the first day by that rule, but the clinic is closed at weekends.
-    with pytest.raises(SlotUnavailable, match="first day you can book it is Monday 7 December"):
+    with pytest.raises(SlotUnavailable, match="first day you can book it is Monday, December 7"):
         check_slot(Rules.load(), treatment, at(date(2026, 12, 4), 10))
 
 

@@ -82,7 +82,7 @@ def test_the_entry_has_the_address_and_phone_but_not_the_self_service_link(confi
     assert event["LOCATION"] == (
         "Vinings Surgery Center, 2810 Paces Ferry Road SE, Suite 100, Atlanta, GA 30339"
     )
-    assert "+1 770-555-0142" in event["DESCRIPTION"]
+    assert "(770) 555-0142" in event["DESCRIPTION"]
     assert "/book/manage/" not in event["DESCRIPTION"]
     assert confirmed.access_key not in booking_ics(confirmed)
 
@@ -185,7 +185,7 @@ def test_the_instruction_text_is_in_the_event(confirmed):
     ]
 
     assert "ibuprofen" in nsaids["DESCRIPTION"]
-    assert "from Saturday 5 December until Tuesday 29 December" in nsaids["DESCRIPTION"]
+    assert "from Saturday, December 5 until Tuesday, December 29" in nsaids["DESCRIPTION"]
 
 
 def test_uids_stay_and_sequence_rises_when_the_time_changes(

@@ -54,7 +54,7 @@ def test_show_free_times_lists_the_days_times_and_saves_nothing(desk, consultati
     assert response.status_code == 200
     assert Booking.objects.count() == 1
     assert "Choose one of the free times below, then save." in response.text
-    assert "Free times on Thursday 10 December 2026" in response.text
+    assert "Free times on Thursday, December 10, 2026" in response.text
     assert 'value="11:00"' in response.text
     assert ('value="10:00"' in response.text) == (capacity > 1)
     assert 'value="Phone Caller"' in response.text  # what was typed stays
@@ -64,7 +64,7 @@ def test_a_day_button_shows_that_days_times(desk, consultation):
     response = desk.post(ADD, caller(consultation, pick_date="2026-12-11"))
 
     assert response.status_code == 200
-    assert "Free times on Friday 11 December 2026" in response.text
+    assert "Free times on Friday, December 11, 2026" in response.text
     assert not Booking.objects.exists()
 
 
@@ -106,11 +106,11 @@ def test_staff_who_cannot_add_bookings_get_no_times(client, db, now, consultatio
 
 
 def test_a_booking_page_offers_the_same_picker_to_move_it(desk, consultation):
-    booking = make_booking(service=consultation)  # Tuesday 8 December, 10:00
+    booking = make_booking(service=consultation)  # Tuesday, December 8, 10:00
 
     response = desk.get(reverse("admin:booking_booking_change", args=[booking.pk]))
 
-    assert "Free times on Tuesday 8 December 2026" in response.text
+    assert "Free times on Tuesday, December 8, 2026" in response.text
     assert 'name="time" id="time-1030"' in response.text
     assert 'name="time" id="time-1000"' not in response.text  # its own time is not "free"
     assert f"?booking={booking.pk}" in response.text

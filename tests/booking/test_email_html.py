@@ -27,7 +27,7 @@ EMAIL_TEMPLATES = sorted(
 def contexts(booking: Booking) -> dict[str, dict]:
     """A context for each email template, as booking.emails builds it."""
     patient = emails.patient_context(
-        booking, by_patient=False, previous_when="Monday 7 December 2026 at 9:00 am"
+        booking, by_patient=False, previous_when="Monday, December 7, 2026 at 9:00 am"
     )
     reminder = Reminder.objects.get(day=-3)
     reception = {
@@ -39,7 +39,7 @@ def contexts(booking: Booking) -> dict[str, dict]:
         "status": booking.get_status_display(),
         "admin_url": "https://www.viningssurgery.example/admin/booking/booking/1/change/",
         "change": "moved",
-        "previous_when": "Monday 7 December 2026 at 9:00 am",
+        "previous_when": "Monday, December 7, 2026 at 9:00 am",
     }
     return {
         "request_received": patient,

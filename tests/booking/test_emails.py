@@ -88,8 +88,8 @@ def test_a_request_tells_the_patient_it_is_not_confirmed_yet(treatment, now, com
     (message,) = sent_to("pat@example.com")
     assert message.subject == "Your appointment request at Vinings Surgery Center"
     assert "not confirmed yet" in message.body
-    assert "Tuesday 8 December 2026 at 10:00 am" in message.body
-    assert "Tuesday 8 December 2026 at 10:00 am" in html_of(message)
+    assert "Tuesday, December 8, 2026 at 10:00 am" in message.body
+    assert "Tuesday, December 8, 2026 at 10:00 am" in html_of(message)
 
 
 def test_a_request_email_has_the_patients_own_preparation_dates(treatment, now, commit):
@@ -98,8 +98,8 @@ def test_a_request_email_has_the_patients_own_preparation_dates(treatment, now, 
 
     (message,) = sent_to("pat@example.com")
     for text in (message.body, html_of(message)):
-        assert "from Saturday 5 December until Tuesday 29 December" in text
-        assert "on Monday 7 December" in text
+        assert "from Saturday, December 5 until Tuesday, December 29" in text
+        assert "on Monday, December 7" in text
 
 
 def test_a_request_tells_reception_with_a_link_to_the_booking_in_the_admin(treatment, now, commit):
@@ -162,7 +162,7 @@ def test_the_confirmation_subject_names_the_time_and_the_clinic(treatment, now, 
 
     (message,) = mail.outbox
     assert message.subject == (
-        "Appointment confirmed: Tuesday 8 December 2026 at 10:00 am — Vinings Surgery Center"
+        "Appointment confirmed: Tuesday, December 8, 2026 at 10:00 am — Vinings Surgery Center"
     )
 
 
@@ -173,9 +173,9 @@ def test_the_confirmation_states_the_dates_in_text_and_html(treatment, now, comm
 
     (message,) = mail.outbox
     for text in (message.body, html_of(message)):
-        assert "Tuesday 8 December 2026 at 10:00 am" in text
-        assert "from Saturday 5 December until Tuesday 29 December" in text
-        assert "+1 770-555-0142" in text
+        assert "Tuesday, December 8, 2026 at 10:00 am" in text
+        assert "from Saturday, December 5 until Tuesday, December 29" in text
+        assert "(770) 555-0142" in text
         assert "2810 Paces Ferry Road SE" in text
 
 
@@ -293,8 +293,8 @@ def test_the_plain_text_is_laid_out_for_reading(treatment, now, commit):
     (message,) = mail.outbox
     lines = message.body.splitlines()
     assert lines[0] == "Dear Pat Example,"
-    assert "When:      Tuesday 8 December 2026 at 10:00 am" in lines
-    assert "* No NSAIDs, from Saturday 5 December until Tuesday 29 December:" in lines
+    assert "When:      Tuesday, December 8, 2026 at 10:00 am" in lines
+    assert "* No NSAIDs, from Saturday, December 5 until Tuesday, December 29:" in lines
     # Only the instruction texts are indented, under their titles.
     indented = [line for line in lines if line.startswith(" ")]
     assert indented and all(line.startswith("  ") and line[2] != " " for line in indented)
@@ -419,13 +419,13 @@ def test_a_new_time_states_the_old_and_the_new_time(treatment, now, commit):
 
     (message,) = mail.outbox
     assert message.subject == (
-        "New time for your appointment: Wednesday 9 December 2026 at 11:00 am"
+        "New time for your appointment: Wednesday, December 9, 2026 at 11:00 am"
         " — Vinings Surgery Center"
     )
     for text in (message.body, html_of(message)):
-        assert "from Tuesday 8 December 2026 at 10:00 am" in text
-        assert "Wednesday 9 December 2026 at 11:00 am" in text
-        assert "from Sunday 6 December until Wednesday 30 December" in text
+        assert "from Tuesday, December 8, 2026 at 10:00 am" in text
+        assert "Wednesday, December 9, 2026 at 11:00 am" in text
+        assert "from Sunday, December 6 until Wednesday, December 30" in text
 
 
 def test_a_new_time_carries_an_updating_invitation(treatment, now, commit):
@@ -457,8 +457,8 @@ def test_a_move_by_the_patient_tells_reception_the_old_time(treatment, now, comm
 
     (message,) = sent_to(RECEPTION)
     assert message.subject == f"Booking {booking.reference} moved by the patient"
-    assert "from Tuesday 8 December 2026 at 10:00 am" in message.body
-    assert "Wednesday 9 December 2026 at 11:00 am" in message.body
+    assert "from Tuesday, December 8, 2026 at 10:00 am" in message.body
+    assert "Wednesday, December 9, 2026 at 11:00 am" in message.body
     assert "You have moved your appointment" in sent_to("pat@example.com")[0].body
 
 
@@ -471,7 +471,7 @@ def test_a_cancellation_withdraws_the_calendar_entry_that_was_sent(treatment, no
 
     message = mail.outbox[-1]
     assert message.subject == (
-        "Appointment cancelled: Tuesday 8 December 2026 at 10:00 am — Vinings Surgery Center"
+        "Appointment cancelled: Tuesday, December 8, 2026 at 10:00 am — Vinings Surgery Center"
     )
     part = invitation_part(message)
     assert part.get_param("method") == "CANCEL"
@@ -514,7 +514,7 @@ def test_a_cancellation_by_the_clinic_apologises_and_gives_the_phone(treatment, 
 
     (message,) = mail.outbox
     assert "We are sorry" in message.body
-    assert "+1 770-555-0142" in message.body
+    assert "(770) 555-0142" in message.body
 
 
 def test_resent_instructions_carry_the_dates(treatment, now, commit):
@@ -524,10 +524,10 @@ def test_resent_instructions_carry_the_dates(treatment, now, commit):
 
     (message,) = mail.outbox
     assert message.subject == (
-        "How to prepare for your appointment on Tuesday 8 December 2026 — Vinings Surgery Center"
+        "How to prepare for your appointment on Tuesday, December 8, 2026 — Vinings Surgery Center"
     )
     assert OutgoingEmail.objects.get().kind == OutgoingEmail.Kind.INSTRUCTIONS
-    assert "from Saturday 5 December until Tuesday 29 December" in html_of(message)
+    assert "from Saturday, December 5 until Tuesday, December 29" in html_of(message)
 
 
 # --- Atomicity ----------------------------------------------------------------------

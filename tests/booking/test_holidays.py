@@ -44,7 +44,7 @@ def test_a_sunday_holiday_is_observed_on_the_monday():
 @pytest.mark.django_db
 def test_a_holiday_has_no_times(now, consultation):
     assert free_slots(consultation, date(2026, 12, 25)) == []
-    with pytest.raises(SlotUnavailable, match="closed on Friday 25 December"):
+    with pytest.raises(SlotUnavailable, match="closed on Friday, December 25"):
         check_slot(Rules.load(), consultation, at(date(2026, 12, 25), 10))
 
 

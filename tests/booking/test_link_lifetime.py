@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 OLD_KEY = "old-" + "o" * 60
 NEW_KEY = "new-" + "n" * 60
-PHONE = "+1 770-555-0142"
+PHONE = "(770) 555-0142"
 
 
 def manage(client, token: str):
@@ -64,7 +64,7 @@ def test_new_links_are_signed_with_the_current_key(now):
 
 
 def test_a_link_opens_on_the_last_day_after_the_appointment(client, db):
-    booking = make_booking()  # Tuesday 8 December 2026
+    booking = make_booking()  # Tuesday, December 8, 2026
     token = links.make_token(booking)
 
     with time_machine.travel(at_clinic_time(date(2027, 1, 7), 23), tick=False):

@@ -34,7 +34,7 @@ def queue_one(**overrides) -> OutgoingEmail:
         "context": {
             "reference": "ABCDEFGH",
             "name": "Pat",
-            "when": "Tuesday 8 December 2026 at 10:00 am",
+            "when": "Tuesday, December 8, 2026 at 10:00 am",
             "service": "Consultation",
             "admin_url": "http://testserver/admin/",
         },

@@ -114,7 +114,7 @@ def test_another_booking_the_same_day_is_marked(desk):
 
 
 def caller(service) -> dict:
-    """The desk's add form for a caller on Thursday 10 December at 11:00."""
+    """The desk's add form for a caller on Thursday, December 10 at 11:00."""
     return {
         "service": service.pk,
         "day": "2026-12-10",

@@ -38,18 +38,18 @@ def queued_days(moment: datetime) -> list[int]:
 @pytest.mark.parametrize(
     ("appointment", "day", "due_utc"),
     [
-        # Tue 10 Mar 2027 → Sat 7 Mar 09:00 EST (UTC-5).
+        # Tue, Mar 10, 2027 → Sat, Mar 7 09:00 EST (UTC-5).
         (date(2027, 3, 10), NSAID_STOP, datetime(2027, 3, 7, 14, 0, tzinfo=UTC)),
-        # Mon 16 Mar 2027, after the 14 Mar switch → Fri 13 Mar 09:00, still EST.
+        # Mon, Mar 16, 2027, after the 14 Mar switch → Fri, Mar 13 09:00, still EST.
         (date(2027, 3, 16), NSAID_STOP, datetime(2027, 3, 13, 14, 0, tzinfo=UTC)),
-        # …and the day after it, Tue 17 Mar 09:00 EDT (UTC-4).
+        # …and the day after it, Tue, Mar 17 09:00 EDT (UTC-4).
         (date(2027, 3, 16), AFTER_CARE, datetime(2027, 3, 17, 13, 0, tzinfo=UTC)),
-        # Across a month end: Tue 2 Mar → Sat 27 Feb 09:00 and Mon 1 Mar 17:00.
+        # Across a month end: Tue, Mar 2 → Sat, Feb 27 09:00 and Mon, Mar 1 17:00.
         (date(2027, 3, 2), NSAID_STOP, datetime(2027, 2, 27, 14, 0, tzinfo=UTC)),
         (date(2027, 3, 2), FLUIDS, datetime(2027, 3, 1, 22, 0, tzinfo=UTC)),
-        # Across a year end: Mon 4 Jan 2027 → Fri 1 Jan 09:00.
+        # Across a year end: Mon, Jan 4, 2027 → Fri, Jan 1 09:00.
         (date(2027, 1, 4), NSAID_STOP, datetime(2027, 1, 1, 14, 0, tzinfo=UTC)),
-        # Back to EST in November: Wed 3 Nov 2027 (switch on 7 Nov) → Thu 4 Nov 09:00 EDT.
+        # Back to EST in November: Wed, Nov 3, 2027 (switch on 7 Nov) → Thu, Nov 4 09:00 EDT.
         (date(2027, 11, 3), AFTER_CARE, datetime(2027, 11, 4, 13, 0, tzinfo=UTC)),
     ],
 )
@@ -63,7 +63,7 @@ def test_a_reminder_is_queued_at_its_day_and_time_in_clinic_time(
 
 
 def test_a_booking_made_after_a_reminders_moment_gets_it_at_once(treatment):
-    booked(treatment)  # the NSAID reminder was due on Saturday 5 December at 9:00
+    booked(treatment)  # the NSAID reminder was due on Saturday, December 5 at 9:00
 
     assert queued_days(at(date(2026, 12, 6), 12)) == [NSAID_STOP]
 
@@ -160,7 +160,7 @@ def test_a_consultation_gets_an_appointment_reminder_the_day_before_at_nine(cons
     assert appointment_reminders(at(date(2026, 12, 7), 8, 59)) == []
     (email,) = appointment_reminders(at(date(2026, 12, 7), 9))
     assert email.subject == "Your appointment tomorrow at 10:00 am — Vinings Surgery Center"
-    assert "This is a reminder of your appointment tomorrow, Tuesday 8 December 2026" in (
+    assert "This is a reminder of your appointment tomorrow, Tuesday, December 8, 2026" in (
         email.body_text
     )
 
@@ -302,13 +302,13 @@ def test_the_reminder_email_gives_the_patients_dates(treatment):
     (message,) = mail.outbox
     assert message.to == ["pat@example.com"]
     assert (
-        message.subject == "Stop NSAIDs from today, Saturday 5 December — Vinings Surgery Center"
+        message.subject == "Stop NSAIDs from today, Saturday, December 5 — Vinings Surgery Center"
     )
     html = message.alternatives[0].content
     for text in (message.body, html):
-        assert "From today, Saturday 5 December, please stop taking" in text
-        assert "until Tuesday 29 December" in text
-        assert "Tuesday 8 December 2026 at 10:00 am" in text
+        assert "From today, Saturday, December 5, please stop taking" in text
+        assert "until Tuesday, December 29" in text
+        assert "Tuesday, December 8, 2026 at 10:00 am" in text
 
 
 def test_an_after_care_reminder_offers_no_link_to_change_a_past_appointment(treatment):
@@ -317,7 +317,7 @@ def test_an_after_care_reminder_offers_no_link_to_change_a_past_appointment(trea
     outbox.send_due(at(date(2026, 12, 9), 9))
 
     (message,) = mail.outbox
-    assert "until Tuesday 29 December" in message.body
+    assert "until Tuesday, December 29" in message.body
     assert "See, change or cancel" not in message.body
 
 
@@ -336,9 +336,9 @@ def test_each_reminder_of_a_booking_has_its_own_subject(treatment):
 
     subjects = [message.subject for message in messages]
     assert subjects == [
-        "Stop NSAIDs from today, Saturday 5 December — Vinings Surgery Center",
+        "Stop NSAIDs from today, Saturday, December 5 — Vinings Surgery Center",
         "Drink plenty of fluids the day before your appointment — Vinings Surgery Center",
-        "Keep avoiding NSAIDs until Tuesday 29 December — Vinings Surgery Center",
+        "Keep avoiding NSAIDs until Tuesday, December 29 — Vinings Surgery Center",
     ]
     for subject in subjects:
         assert "exosome" not in subject.lower()
@@ -354,13 +354,13 @@ def test_a_reminder_after_the_appointment_does_not_call_it_ahead(treatment):
 
 
 def test_a_late_reminder_is_worded_for_the_moment_it_is_read(treatment):
-    """The worker catching up on Monday 7 December after an outage since Friday."""
+    """The worker catching up on Monday, December 7 after an outage since Friday."""
     (message,) = sent_reminders(treatment, at(date(2026, 12, 7), 9))
 
-    assert "From now (since Saturday 5 December), please stop taking" in message.body
+    assert "From now (since Saturday, December 5), please stop taking" in message.body
     assert "From today" not in message.body
     assert "today" not in message.subject.lower()
-    assert message.subject.startswith("Stop NSAIDs from now (since Saturday 5 December)")
+    assert message.subject.startswith("Stop NSAIDs from now (since Saturday, December 5)")
 
 
 def test_a_reminder_sent_before_its_first_day_says_from_that_day(treatment):
@@ -368,7 +368,7 @@ def test_a_reminder_sent_before_its_first_day_says_from_that_day(treatment):
 
     text = reminder.render(at(DEC_8, 10), now=at(date(2026, 12, 4), 9))
 
-    assert text.startswith("From Saturday 5 December, please stop taking")
+    assert text.startswith("From Saturday, December 5, please stop taking")
 
 
 def test_a_reminder_whose_window_is_over_is_not_sent(treatment):

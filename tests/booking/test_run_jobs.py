@@ -34,7 +34,7 @@ def run_jobs(*args: str) -> str:
 @pytest.fixture
 def confirmed(treatment, now) -> Booking:
     """
-    Confirmed for Tuesday 8 December 2026 at 10:00; NSAID reminder due Sat 5 Dec 9:00.
+    Confirmed for Tuesday, December 8, 2026 at 10:00; NSAID reminder due Sat, Dec 5 9:00.
     The real clock is frozen before it (`now`): a claim's lease counts from the later
     of --now and the real time, so on a real day after 5 December the runs at
     --now would find every row still leased.

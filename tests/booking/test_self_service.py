@@ -34,7 +34,7 @@ def reception_told(booking: Booking) -> bool:
 
 @pytest.fixture
 def booking(db, treatment) -> Booking:
-    """The patient's requested treatment on Tuesday 8 December 2026 at 10:00."""
+    """The patient's requested treatment on Tuesday, December 8, 2026 at 10:00."""
     return make_booking(service=treatment)
 
 
@@ -46,12 +46,12 @@ class TestViewing:
         text = page_text(response)
         assert booking.reference in text
         assert "Exosome hair-loss treatment" in text
-        assert "Tuesday 8 December 2026 at 10:00 am" in text
+        assert "Tuesday, December 8, 2026 at 10:00 am" in text
         assert "Requested" in text
 
     def test_it_shows_the_dated_instructions(self, client, now, booking):
         text = page_text(client.get(manage(booking)))
-        assert "No NSAIDs — from Saturday 5 December until Tuesday 29 December" in text
+        assert "No NSAIDs — from Saturday, December 5 until Tuesday, December 29" in text
 
     def test_it_keeps_the_token_out_of_referrers_caches_and_search_engines(
         self, client, now, booking
@@ -78,12 +78,12 @@ class TestViewing:
 
     def test_it_offers_free_times_to_move_to(self, client, now, booking):
         response = client.get(manage(booking), {"date": "2026-12-09"})
-        assert "Free times on Wednesday 9 December 2026" in page_text(response)
+        assert "Free times on Wednesday, December 9, 2026" in page_text(response)
         assert 'value="11:00"' in response.content.decode()
 
     def test_it_opens_the_picker_on_the_appointment_day(self, client, now, booking):
         text = page_text(client.get(manage(booking)))
-        assert "Free times on Tuesday 8 December 2026" in text
+        assert "Free times on Tuesday, December 8, 2026" in text
 
     def test_it_counts_the_own_booking_as_free(self, client, now, booking):
         # 10:30 overlaps the patient's own 10:00–11:00 treatment; moving there is fine.
@@ -201,7 +201,7 @@ class TestMoving:
         response = client.post(
             manage(booking, "move"), {"date": "2026-12-09", "time": "11:00"}, follow=True
         )
-        assert "Your appointment is now on Wednesday 9 December 2026 at 11:00 am" in page_text(
+        assert "Your appointment is now on Wednesday, December 9, 2026 at 11:00 am" in page_text(
             response
         )
 
@@ -226,7 +226,7 @@ class TestMoving:
             manage(booking, "move"), {"date": "2026-12-10", "time": "", "show_times": "1"}
         )
         assert response.status_code == 200
-        assert "Free times on Thursday 10 December 2026" in page_text(response)
+        assert "Free times on Thursday, December 10, 2026" in page_text(response)
         assert snapshot(booking) == before
 
     def test_get_is_not_allowed(self, client, now, booking):

@@ -60,7 +60,7 @@ def test_once_the_server_is_back_run_jobs_delivers_the_message(
     # Python folds the long subject before the encoded em dash; unfolding leaves
     # two spaces there (cosmetic; noted for the lead).
     assert " ".join(message["Subject"].split()) == (
-        "Appointment confirmed: Tuesday 8 December 2026 at 10:00 am — Vinings Surgery Center"
+        "Appointment confirmed: Tuesday, December 8, 2026 at 10:00 am — Vinings Surgery Center"
     )
     assert OutgoingEmail.objects.get().status == "sent"
 
@@ -76,8 +76,8 @@ def test_the_delivered_message_has_text_html_and_the_invitation(
     (message,) = inbox.messages
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "Tuesday 8 December 2026 at 10:00 am" in text
-    assert "Tuesday 8 December 2026 at 10:00 am" in html
+    assert "Tuesday, December 8, 2026 at 10:00 am" in text
+    assert "Tuesday, December 8, 2026 at 10:00 am" in html
     # The invitation is the calendar alternative beside text and HTML (iMIP).
     invitation = message.get_body(preferencelist=("calendar",))
     assert invitation.get_param("method") == "REQUEST"

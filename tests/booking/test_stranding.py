@@ -55,7 +55,7 @@ def test_save_anyway_closes_the_day_and_flags_the_booking(office):
     assert Closure.objects.filter(date=TUESDAY).exists()
     [(flagged, reason)] = availability.stranded(availability.Rules.load())
     assert flagged == booking
-    assert reason == "The clinic is closed on Tuesday 8 December 2026."
+    assert reason == "The clinic is closed on Tuesday, December 8, 2026."
 
 
 def test_closing_a_day_without_bookings_saves_at_once(office):
@@ -105,8 +105,8 @@ def test_the_desk_sees_the_flag_on_its_home_the_list_the_day_sheet_and_the_booki
     assert "Needs attention: 1 booking" in home and booking.reference in home
     assert [b.pk for b in listing.context["cl"].result_list] == [booking.pk]
     assert fine.reference not in home
-    assert "Needs attention: The clinic is closed on Tuesday 8 December 2026." in sheet
-    assert "Needs attention: The clinic is closed on Tuesday 8 December 2026." in page
+    assert "Needs attention: The clinic is closed on Tuesday, December 8, 2026." in sheet
+    assert "Needs attention: The clinic is closed on Tuesday, December 8, 2026." in page
 
 
 def test_a_flagged_booking_moved_away_is_flagged_no_more(desk):

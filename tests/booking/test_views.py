@@ -55,7 +55,7 @@ class TestFormPage:
     def test_it_opens_on_the_first_day_with_free_times(self, client, now):
         response = client.get(BOOK)
         # Noon plus 24 hours' notice: Wednesday from 12:00.
-        assert "Free times on Wednesday 2 December 2026" in page_text(response)
+        assert "Free times on Wednesday, December 2, 2026" in page_text(response)
         assert time_values(response)[0] == "12:00"
 
     def test_it_shows_the_consent_wording_and_privacy_link(self, client, now):
@@ -85,7 +85,7 @@ class TestTimesWithoutJavaScript:
         assert values[0] == "09:00"
         assert values[-1] == "16:30"
         assert len(values) == 16
-        assert "Free times on Tuesday 8 December 2026" in page_text(response)
+        assert "Free times on Tuesday, December 8, 2026" in page_text(response)
 
     def test_it_groups_times_into_morning_and_afternoon(self, client, now):
         text = page_text(client.get(BOOK, {"service": "consultation", "date": "2026-12-08"}))
@@ -117,13 +117,13 @@ class TestTimesWithoutJavaScript:
             make_booking(start=at(day, hour), email=f"p{hour}@example.com")
             make_booking(start=at(day, hour, 30), email=f"q{hour}@example.com")
         response = client.get(BOOK, {"service": "consultation", "date": "2026-12-08"})
-        assert "All times on Tuesday 8 December 2026 are taken" in page_text(response)
+        assert "All times on Tuesday, December 8, 2026 are taken" in page_text(response)
         assert 'name="pick_date" value="2026-12-09"' in response.content.decode()
 
     def test_it_explains_a_closure(self, client, now):
         Closure.objects.create(date=date(2026, 12, 24))
         response = client.get(BOOK, {"service": "consultation", "date": "2026-12-24"})
-        assert "closed on Thursday 24 December 2026" in page_text(response)
+        assert "closed on Thursday, December 24, 2026" in page_text(response)
 
     @pytest.mark.parametrize(
         "params",
@@ -144,14 +144,14 @@ class TestTimesWithoutJavaScript:
         assert Booking.objects.count() == 0
         content = response.content.decode()
         assert 'value="Pat Example"' in content
-        assert "Free times on Wednesday 9 December 2026" in page_text(response)
+        assert "Free times on Wednesday, December 9, 2026" in page_text(response)
         assert "Please check the following" not in content
 
     def test_a_day_button_shows_that_day(self, client, now):
         response = post(client, pick_date="2026-12-10")
         assert response.status_code == 200
         assert Booking.objects.count() == 0
-        assert "Free times on Thursday 10 December 2026" in page_text(response)
+        assert "Free times on Thursday, December 10, 2026" in page_text(response)
 
 
 @pytest.mark.django_db
@@ -162,7 +162,7 @@ class TestTimesFragment:
         content = response.content.decode()
         assert "<html" not in content
         assert len(time_values(response)) == 16
-        assert 'data-announcement="16 free times on Tuesday 8 December 2026."' in content
+        assert 'data-announcement="16 free times on Tuesday, December 8, 2026."' in content
 
     def test_it_is_never_cached(self, client, now):
         response = client.get(TIMES, {"service": "consultation", "date": "2026-12-08"})
@@ -223,7 +223,7 @@ class TestSuccess:
         assert response.status_code == 200
         text = page_text(response)
         assert booking.reference in text
-        assert "Tuesday 8 December 2026 at 10:00 am" in text
+        assert "Tuesday, December 8, 2026 at 10:00 am" in text
         assert "Waiting for confirmation" in text
         assert "Reception confirms by email" in text
         assert "no-store" in response["Cache-Control"]
@@ -231,9 +231,9 @@ class TestSuccess:
     def test_the_done_page_shows_dated_instructions_for_a_treatment(self, client, now):
         response = post(client, service="exosome-treatment", follow=True)
         text = page_text(response)
-        assert "No NSAIDs — from Saturday 5 December until Tuesday 29 December" in text
-        assert "Drink plenty of fluids — on Monday 7 December" in text
-        assert "Have breakfast — on Tuesday 8 December" in text
+        assert "No NSAIDs — from Saturday, December 5 until Tuesday, December 29" in text
+        assert "Drink plenty of fluids — on Monday, December 7" in text
+        assert "Have breakfast — on Tuesday, December 8" in text
 
     def test_the_done_page_links_to_self_service(self, client, now):
         response = post(client, follow=True)
@@ -420,4 +420,4 @@ def test_a_day_buttons_name_starts_with_what_it_shows(client, now):
     chip = re.search(r'<button[^>]*class="day-chip"[^>]*>(.*?)</button>', response.text, re.S)
     assert "aria-label" not in chip.group(0)  # the name is the text, visible first
     name = " ".join(re.sub(r"<[^>]+>", " ", chip.group(1)).split())
-    assert name == "Wed 2 Dec 10 free times, Wednesday 2 December 2026"
+    assert name == "Wed Dec 2 10 free times, Wednesday, December 2, 2026"

@@ -31,7 +31,7 @@ def test_it_opens_on_the_current_week(desk):
 
     assert response.status_code == 200
     assert response.context["monday"] == date(2026, 11, 30)
-    assert "Week of Monday 30 November 2026" in response.text
+    assert "Week of Monday, November 30, 2026" in response.text
 
 
 def test_any_day_opens_its_week_from_monday(desk):
@@ -44,7 +44,7 @@ def test_any_day_opens_its_week_from_monday(desk):
 
 
 def test_a_booking_shows_in_its_time_as_a_link_with_its_status_in_words(desk):
-    booking = make_booking(status=Booking.Status.CONFIRMED)  # Tuesday 8 December, 10:00
+    booking = make_booking(status=Booking.Status.CONFIRMED)  # Tuesday, December 8, 10:00
 
     response = desk.get(WEEK, {"week": "2026-12-08"})
 
@@ -95,7 +95,7 @@ def test_a_booking_on_a_day_closed_since_is_flagged(desk):
 
     [shown] = cell(response, TUESDAY, "10:00 am").bookings
     assert shown == booking and shown.stranded
-    assert "Needs attention: The clinic is closed on Tuesday 8 December 2026." in response.text
+    assert "Needs attention: The clinic is closed on Tuesday, December 8, 2026." in response.text
 
 
 @pytest.mark.parametrize("week", ["soon", "2026-02-31", "0001-01-01"])

@@ -121,7 +121,7 @@ class TestStrandedBookings:
         booking = make_booking()
         Closure.objects.create(date=date(2026, 12, 8), reason="Training")
 
-        with pytest.raises(workflow.TransitionNotAllowed, match="closed on Tuesday 8 December"):
+        with pytest.raises(workflow.TransitionNotAllowed, match="closed on Tuesday, December 8"):
             workflow.confirm(booking)
 
         booking.refresh_from_db()
