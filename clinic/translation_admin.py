@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
 
 from clinic.translation_review import Review
@@ -37,10 +38,13 @@ class TranslationReviewAdminMixin:
         # get_fieldsets below), which modelform_factory would refuse; it is added to
         # the form class here instead. `change` by name: modeltranslation's
         # TranslationAdmin.get_form takes no third positional argument.
-        if kwargs.get("fields"):
-            kwargs["fields"] = [
-                name for name in kwargs["fields"] if name != "mark_spanish_reviewed"
-            ]
+        # Views that pass no `fields` (simple_history's "view this version") get them
+        # from get_fieldsets too: the box is taken out either way.
+        # (fields=None is the admin asking for the model's own fields: left alone.)
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"]:
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != "mark_spanish_reviewed"]
         form = super().get_form(request, obj, change=change, **kwargs)
         if not self.has_review_translation_permission(request):
             return form

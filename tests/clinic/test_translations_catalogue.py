@@ -40,3 +40,20 @@ def test_a_translation_changed_but_not_compiled_fails(copy):
         call_command("check_translations", "--no-extract", "--locale-dir", str(copy))
     po.save_as_mofile(str(po_path.with_suffix(".mo")))
     call_command("check_translations", "--no-extract", "--locale-dir", str(copy))
+
+
+def test_a_plural_without_all_its_forms_fails(copy):
+    po_path = copy / "es" / "LC_MESSAGES" / "django.po"
+    po = polib.pofile(str(po_path))
+    po.append(
+        polib.POEntry(
+            msgid="%(count)d time",
+            msgid_plural="%(count)d times",
+            msgstr_plural={0: "%(count)d hora", 1: "%(count)d horas"},
+            flags=["python-format"],
+        )
+    )
+    po.save()
+    po.save_as_mofile(str(po_path.with_suffix(".mo")))
+    with pytest.raises(CommandError, match="plural forms missing"):
+        call_command("check_translations", "--no-extract", "--locale-dir", str(copy))

@@ -48,6 +48,11 @@ def translations(catalogue) -> dict[tuple[str | None, str], object]:
     }
 
 
+def plural_forms(po: polib.POFile) -> int:
+    header = po.metadata.get("Plural-Forms", "nplurals=2;")
+    return int(header.split("nplurals=", 1)[1].split(";", 1)[0])
+
+
 class Command(BaseCommand):
     help = "Fail if the message catalogue is incomplete, uncompiled or out of date."
 
@@ -77,6 +82,16 @@ class Command(BaseCommand):
             f"{language}: untranslated: {entry.msgid[:70]!r}"
             for entry in po.untranslated_entries()
         ] + [f"{language}: fuzzy: {entry.msgid[:70]!r}" for entry in po.fuzzy_entries()]
+        # Spanish has three plural forms (Django's: one, millions, other): a missing
+        # form falls back to the English text for those counts.
+        forms = plural_forms(po)
+        problems += [
+            f"{language}: plural forms missing: {entry.msgid[:70]!r}"
+            for entry in po
+            if entry.msgid_plural
+            and not entry.obsolete
+            and sorted(entry.msgstr_plural) != list(range(forms))
+        ]
         mo_path = po_path.with_suffix(".mo")
         if not mo_path.exists():
             problems.append(f"{language}: {mo_path.name} is missing: run `make messages`")
