@@ -28,3 +28,6 @@ class Translation(models.Model):
         permissions = [
             ("review_translation", "Can mark a translation reviewed (clinical accuracy)")
         ]
+
+    def __str__(self) -> str:
+        return "Translation review"

@@ -51,7 +51,13 @@ class TranslationReviewAdminMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (name, {**options, "fields": [f for f in options["fields"] if f not in self.review_fields]})
+            (
+                name,
+                {
+                    **options,
+                    "fields": [f for f in options["fields"] if f not in self.review_fields],
+                },
+            )
             for name, options in super().get_fieldsets(request, obj)
         ]
         fields = list(self.review_fields)
@@ -60,13 +66,15 @@ class TranslationReviewAdminMixin:
         return [*fieldsets, ("Spanish version: clinical review", {"fields": fields})]
 
     def save_model(self, request, obj, form, change):
-        if form.cleaned_data.get("mark_spanish_reviewed") and self.has_review_translation_permission(
-            request
-        ):
+        if form.cleaned_data.get(
+            "mark_spanish_reviewed"
+        ) and self.has_review_translation_permission(request):
             obj.mark_reviewed(request.user)
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Mark the Spanish reviewed (publish it)", permissions=["review_translation"])
+    @admin.action(
+        description="Mark the Spanish reviewed (publish it)", permissions=["review_translation"]
+    )
     def mark_spanish_reviewed(self, request, queryset):
         count = 0
         with transaction.atomic():

@@ -49,10 +49,24 @@ class TranslationReview(models.Model):
         related_name="+",
         editable=False,
     )
-    es_reviewed_at = models.DateTimeField("Spanish reviewed at", null=True, blank=True, editable=False)
+    es_reviewed_at = models.DateTimeField(
+        "Spanish reviewed at", null=True, blank=True, editable=False
+    )
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_texts", None)
+        if loaded is not None and not getattr(self, "_reviewing", False):
+            now = self._texts(loaded)
+            if now[REVIEWED_LANGUAGE] != loaded[REVIEWED_LANGUAGE]:
+                self.es_review = Review.DRAFT
+            elif now[SOURCE_LANGUAGE] != loaded[SOURCE_LANGUAGE] and self.translation_published:
+                self.es_review = Review.STALE
+        super().save(*args, **kwargs)
+        self._loaded_texts = self._texts()
+        self._reviewing = False
 
     # --- What patients see -------------------------------------------------------
 
@@ -68,16 +82,21 @@ class TranslationReview(models.Model):
     # --- How the state moves -----------------------------------------------------
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        # **kwargs: Django 6.1 passes fetch_mode (and warns about overrides without it).
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_texts = instance._texts()
         return instance
 
-    def _texts(self) -> dict[str, dict[str, object]]:
+    def _texts(self, loaded=None) -> dict[str, dict[str, object]]:
+        # Only the columns loaded (or, at save, those loaded then): a field deferred by
+        # .only()/.defer() and fetched later is not an edit.
         fields = translated_fields(type(self))
         return {
             language: {
-                name: self.__dict__.get(f"{name}_{language}") for name in fields
+                name: self.__dict__.get(f"{name}_{language}")
+                for name in fields
+                if (name in loaded[language] if loaded else f"{name}_{language}" in self.__dict__)
             }
             for language in (SOURCE_LANGUAGE, REVIEWED_LANGUAGE)
         }
@@ -88,18 +107,6 @@ class TranslationReview(models.Model):
         self.es_reviewed_by = user
         self.es_reviewed_at = timezone.now()
         self._reviewing = True
-
-    def save(self, *args, **kwargs):
-        loaded = getattr(self, "_loaded_texts", None)
-        if loaded is not None and not getattr(self, "_reviewing", False):
-            now = self._texts()
-            if now[REVIEWED_LANGUAGE] != loaded[REVIEWED_LANGUAGE]:
-                self.es_review = Review.DRAFT
-            elif now[SOURCE_LANGUAGE] != loaded[SOURCE_LANGUAGE] and self.translation_published:
-                self.es_review = Review.STALE
-        super().save(*args, **kwargs)
-        self._loaded_texts = self._texts()
-        self._reviewing = False
 
 
 def _reading(language: str) -> bool:

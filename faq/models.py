@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from clinic import clock
+from clinic.translation_review import TranslationReview
 from faq.rendering import find_scrutinised_claims, render_markdown
 
 # Longer queries are not questions a patient types; cutting them bounds the work a
@@ -39,7 +40,7 @@ def clinic_today() -> date:
     return clock.today()
 
 
-class Topic(models.Model):
+class Topic(TranslationReview):
     title = models.CharField(max_length=120)
     slug = models.SlugField(
         max_length=80,
@@ -98,7 +99,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(matches).order_by("topic__order", "order", "pk")
 
 
-class Entry(models.Model):
+class Entry(TranslationReview):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="entries")
     question = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -149,10 +150,18 @@ class Entry(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer)
+        # Each language's answer rendered from its own Markdown (faq.translation), set
+        # on the language columns: the plain attributes follow the reader's language.
+        self.answer_html_en = render_markdown(self.answer_en or "")
+        self.answer_html_es = render_markdown(self.answer_es) if self.answer_es else None
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "answer" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        if update_fields is not None and {"answer", "answer_en", "answer_es"} & set(update_fields):
+            kwargs["update_fields"] = {
+                *update_fields,
+                "answer_html",
+                "answer_html_en",
+                "answer_html_es",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -180,7 +189,7 @@ DEFAULT_DISCLAIMER = (
 )
 
 
-class FaqPage(models.Model):
+class FaqPage(TranslationReview):
     """The FAQ page as a whole: heading, clinical review record, disclaimer.
 
     One row (pk 1). Review is recorded for the page, as the NHS does, by a named
