@@ -34,20 +34,24 @@ class TranslationReviewAdminMixin:
         return request.user.has_perm(REVIEW_PERMISSION)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if not self.has_review_translation_permission(request):
-            return form
-        return type(
-            form.__name__,
-            (form,),
-            {
-                "mark_spanish_reviewed": forms.BooleanField(
-                    label="I have checked the Spanish for clinical accuracy: publish it",
-                    required=False,
-                    help_text="Until then patients reading Spanish see the English text.",
-                )
-            },
-        )
+        # The reviewer's box is declared on the base form, before Django builds the
+        # ModelForm from the fieldsets that name it (else: "Unknown field(s)").
+        # change as a keyword: modeltranslation's TranslationAdmin.get_form takes no
+        # third positional argument.
+        if self.has_review_translation_permission(request):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(
+                base.__name__,
+                (base,),
+                {
+                    "mark_spanish_reviewed": forms.BooleanField(
+                        label="I have checked the Spanish for clinical accuracy: publish it",
+                        required=False,
+                        help_text="Until then patients reading Spanish see the English text.",
+                    )
+                },
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

@@ -8,6 +8,7 @@ are registered with the same fields, so that every version keeps both languages 
 the review state, an ordinary field) and "Revert" restores both.
 """
 
+from django.conf import settings
 from modeltranslation.translator import TranslationOptions, translator
 
 from clinic import translation_review
@@ -30,11 +31,41 @@ class FaqPageTranslation(TranslationOptions):
     required_languages = {"en": ("heading", "disclaimer")}
 
 
+def keep_languages_in_history(model, options) -> None:
+    """The history model of ``model`` records, compares and restores each language.
+
+    simple-history fixed two things when it built the historical model: the fields it
+    compares between versions (``tracked_fields``) and the fields a version restores
+    (``instance``). Recording needs nothing more: it copies every field the model has.
+    """
+    history_model = model.history.model
+    translator.register(history_model, options)
+    names = [
+        f"{name}_{code}"
+        for name in translation_review.translated_fields(model)
+        for code, _ in settings.LANGUAGES
+    ]
+    tracked = {field.name for field in history_model.tracked_fields}
+    history_model.tracked_fields = [
+        *history_model.tracked_fields,
+        *(model._meta.get_field(name) for name in names if name not in tracked),
+    ]
+    restore = history_model.instance.fget
+
+    def instance(record):
+        restored = restore(record)
+        for name in names:
+            restored.__dict__[name] = getattr(record, name)
+        return restored
+
+    history_model.instance = property(instance)
+
+
 for model, options in (
     (Topic, TopicTranslation),
     (Entry, EntryTranslation),
     (FaqPage, FaqPageTranslation),
 ):
     translator.register(model, options)
-    translator.register(model.history.model, options)
+    keep_languages_in_history(model, options)
     translation_review.gate(model)

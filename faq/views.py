@@ -19,5 +19,12 @@ def index(request):
         # The same for everyone until staff change it (clinic.pagecache).
         return pagecache.public(render(request, "faq/index.html", context))
     matches = Entry.objects.published().search(query).select_related("topic")
-    context["results"] = [{**entry_data(entry), "topic": entry.topic.title} for entry in matches]
+    context["results"] = [
+        {
+            **entry_data(entry),
+            "topic": entry.topic.title,
+            "topic_pending": entry.topic.translation_pending,
+        }
+        for entry in matches
+    ]
     return render(request, "faq/index.html", context)
