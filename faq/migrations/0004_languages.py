@@ -5,34 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The texts as they were, in English, into the English columns; the Spanish columns
-# stay empty (0005 ships the drafts). The history's rows too, so that every older
-# version still shows, and restores, its English text.
-TEXTS = {
-    "Topic": ("title",),
-    "Entry": ("question", "answer", "answer_html"),
-    "FaqPage": ("heading", "disclaimer", "regulatory_note"),
-}
-
-
-def copy_into_english(apps, schema_editor):
-    for name, fields in TEXTS.items():
-        for model_name in (name, "Historical" + name):
-            model = apps.get_model("faq", model_name)
-            model.objects.update(**{f"{field}_en": models.F(field) for field in fields})
-
-
-def copy_back_from_english(apps, schema_editor):
-    # Reversed: the English columns are about to go; the original ones take their text.
-    for name, fields in TEXTS.items():
-        for model_name in (name, "Historical" + name):
-            model = apps.get_model("faq", model_name)
-            for field in fields:
-                model.objects.exclude(**{f"{field}_en": None}).update(
-                    **{field: models.F(f"{field}_en")}
-                )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -271,5 +243,4 @@ class Migration(migrations.Migration):
             name='title_es',
             field=models.CharField(max_length=120, null=True),
         ),
-        migrations.RunPython(copy_into_english, copy_back_from_english),
     ]

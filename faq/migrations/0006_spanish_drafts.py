@@ -238,6 +238,6 @@ def remove_drafts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("faq", "0004_languages")]
+    dependencies = [("faq", "0005_english_columns")]
 
     operations = [migrations.RunPython(add_drafts, remove_drafts)]
