@@ -462,3 +462,42 @@ def test_the_committed_catalogue_is_compiled_from_the_committed_messages(tmp_pat
         [msgfmt, "--check-format", "-o", str(compiled), str(folder / "django.po")], check=True
     )
     assert compiled.read_bytes() == (folder / "django.mo").read_bytes()
+
+
+FAQ_TEMPLATES = ["faq/index.html", "faq/includes/answer.html"]
+_STRING = r"u?(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+_CALL = re.compile(rf"\b(gettext|pgettext|ngettext|npgettext)\(({_STRING}(?:\s*,\s*{_STRING})*)")
+
+
+def template_messages(name: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The messages of a template, found as makemessages finds them (templatize)."""
+    import ast
+
+    from django.template.loader import get_template
+    from django.utils.translation.template import templatize
+
+    source = get_template(name).template.source
+    return [
+        (function, ast.literal_eval(f"({arguments},)"))
+        for function, arguments in _CALL.findall(templatize(source))
+    ]
+
+
+@pytest.mark.parametrize("name", FAQ_TEMPLATES)
+def test_every_interface_string_of_the_faq_has_its_spanish(name):
+    messages = template_messages(name)
+    assert messages
+    untranslated = []
+    with translation.override("es"):
+        for function, arguments in messages:
+            if function == "gettext":
+                spanish, english = translation.gettext(*arguments), arguments[0]
+            elif function == "pgettext":
+                spanish, english = translation.pgettext(*arguments), arguments[1]
+            elif function == "ngettext":
+                spanish, english = translation.ngettext(*arguments, 2), arguments[1]
+            else:
+                spanish, english = translation.npgettext(*arguments, 2), arguments[2]
+            if spanish == english:
+                untranslated.append(english)
+    assert untranslated == []
