@@ -37,6 +37,16 @@ def cache_key(language: str | None = None) -> str:
     return f"{CACHE_KEY_PREFIX}:{language or current_language()}"
 
 
+def shown_in_english(item, *fields: str) -> bool:
+    """Spanish is read, and these texts of ``item`` are shown in English: their Spanish
+    is not reviewed, or (published without it) is empty and falls back to English."""
+    if current_language() == settings.LANGUAGE_CODE:
+        return False
+    return item.translation_pending or any(
+        not getattr(item, f"{field}_{current_language()}") for field in fields
+    )
+
+
 def page_record_data(page: FaqPage) -> dict:
     return {
         "heading": page.heading,
@@ -51,7 +61,8 @@ def page_record_data(page: FaqPage) -> dict:
         "is_reviewed": page.is_reviewed,
         "disclaimer": page.disclaimer,
         "regulatory_note": (page.regulatory_note or "").strip(),
-        "pending": page.translation_pending,
+        "pending": shown_in_english(page, "heading", "disclaimer"),
+        "regulatory_note_pending": shown_in_english(page, "regulatory_note"),
     }
 
 
@@ -66,7 +77,7 @@ def entry_data(entry: Entry) -> dict:
         # A flagged answer tells patients their own instructions take precedence.
         "needs_review": entry.needs_review,
         # Spanish is read but not yet reviewed: this is the English text.
-        "pending": entry.translation_pending,
+        "pending": shown_in_english(entry, "question", "answer"),
     }
 
 
@@ -86,7 +97,7 @@ def build_page_data() -> dict:
             sections.append(
                 {
                     "title": topic.title,
-                    "title_pending": topic.translation_pending,
+                    "title_pending": shown_in_english(topic, "title"),
                     "anchor": topic.anchor,
                     "entries": entries,
                 }

@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from clinic import pagecache, structured_data
 from faq.models import MAX_QUERY_LENGTH, Entry, normalise_query
-from faq.page import entry_data, get_page_data
+from faq.page import entry_data, get_page_data, shown_in_english
 
 
 @require_safe
@@ -23,7 +23,7 @@ def index(request):
         {
             **entry_data(entry),
             "topic": entry.topic.title,
-            "topic_pending": entry.topic.translation_pending,
+            "topic_pending": shown_in_english(entry.topic, "title"),
         }
         for entry in matches
     ]

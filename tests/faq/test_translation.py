@@ -159,6 +159,24 @@ def test_reviewed_topics_and_page_texts_are_shown_in_spanish(client, superuser):
     assert "La versión en español de este texto está en revisión." not in html
 
 
+def test_a_text_published_without_its_spanish_is_still_marked_english(client, superuser):
+    item = entry("contraindications")
+    item.answer_es = ""
+    item.save()
+    page = FaqPage.load()
+    page.regulatory_note_en = "No exosome product is FDA approved."
+    page.save()
+    publish(item, page, user=superuser)
+
+    html = client.get(ES_FAQ).content.decode()
+
+    shown = details(html, "contraindications")
+    assert '<div class="faq-answer" lang="en"><p>There are no contraindications' in shown
+    assert NOTE in shown
+    assert '<div class="faq-regulatory" lang="en"><p>No exosome product is FDA approved.' in html
+    assert '<div class="faq-disclaimer">' in html
+
+
 def test_the_interface_of_the_spanish_page_is_in_spanish(client):
     html = client.get(ES_FAQ).content.decode()
 
