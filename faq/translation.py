@@ -9,6 +9,7 @@ the review state, an ordinary field) and "Revert" restores both.
 """
 
 from django.conf import settings
+from django.db.models import NOT_PROVIDED
 from modeltranslation.translator import TranslationOptions, translator
 
 from clinic import translation_review
@@ -61,6 +62,16 @@ def keep_languages_in_history(model, options) -> None:
     history_model.instance = property(instance)
 
 
+def no_english_default_in_spanish(model) -> None:
+    """A Spanish column never starts with the English default (the page's heading and
+    disclaimer have one): empty, it falls back to the English, marked as English."""
+    for name in translation_review.translated_fields(model):
+        for target in (model, model.history.model):
+            field = target._meta.get_field(f"{name}_{translation_review.REVIEWED_LANGUAGE}")
+            if field.default not in (NOT_PROVIDED, "", None):
+                field.default = NOT_PROVIDED
+
+
 for model, options in (
     (Topic, TopicTranslation),
     (Entry, EntryTranslation),
@@ -68,4 +79,5 @@ for model, options in (
 ):
     translator.register(model, options)
     keep_languages_in_history(model, options)
+    no_english_default_in_spanish(model)
     translation_review.gate(model)
