@@ -52,7 +52,7 @@ def page_record_data(page: FaqPage) -> dict:
         "heading": page.heading,
         "last_reviewed": page.last_reviewed,
         "next_review_due": page.next_review_due,
-        # Written by the clinic clock in the reader's language ("November 2, 2026").
+        # Written by the clinic clock in the reader's language ("Monday, November 2, 2026").
         "last_reviewed_text": clock.format_day(page.last_reviewed) if page.last_reviewed else "",
         "next_review_due_text": (
             clock.format_day(page.next_review_due) if page.next_review_due else ""
