@@ -30,4 +30,4 @@ class Translation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return "translation review"
+        return "Translation review"

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
 
 from clinic.translation_review import Review
@@ -34,31 +33,24 @@ class TranslationReviewAdminMixin:
         return request.user.has_perm(REVIEW_PERMISSION)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # The box is not a model field: the admin passes it back in `fields` (from
-        # get_fieldsets below), which modelform_factory would refuse; it is added to
-        # the form class here instead. `change` by name: modeltranslation's
-        # TranslationAdmin.get_form takes no third positional argument.
-        # Views that pass no `fields` (simple_history's "view this version") get them
-        # from get_fieldsets too: the box is taken out either way.
-        # (fields=None is the admin asking for the model's own fields: left alone.)
-        if "fields" not in kwargs:
-            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
-        if kwargs["fields"]:
-            kwargs["fields"] = [f for f in kwargs["fields"] if f != "mark_spanish_reviewed"]
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if not self.has_review_translation_permission(request):
-            return form
-        return type(
-            form.__name__,
-            (form,),
-            {
-                "mark_spanish_reviewed": forms.BooleanField(
-                    label="I have checked the Spanish for clinical accuracy: publish it",
-                    required=False,
-                    help_text="Until then patients reading Spanish see the English text.",
-                )
-            },
-        )
+        # The reviewer's box is declared on the base form, before Django builds the
+        # ModelForm from the fieldsets that name it (else: "Unknown field(s)").
+        # change as a keyword: modeltranslation's TranslationAdmin.get_form takes no
+        # third positional argument.
+        if self.has_review_translation_permission(request):
+            base = kwargs.get("form", self.form)
+            kwargs["form"] = type(
+                base.__name__,
+                (base,),
+                {
+                    "mark_spanish_reviewed": forms.BooleanField(
+                        label="I have checked the Spanish for clinical accuracy: publish it",
+                        required=False,
+                        help_text="Until then patients reading Spanish see the English text.",
+                    )
+                },
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [

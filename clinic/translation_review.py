@@ -59,7 +59,7 @@ class TranslationReview(models.Model):
     def save(self, *args, **kwargs):
         loaded = getattr(self, "_loaded_texts", None)
         if loaded is not None and not getattr(self, "_reviewing", False):
-            now = self._texts()
+            now = self._texts(loaded)
             if now[REVIEWED_LANGUAGE] != loaded[REVIEWED_LANGUAGE]:
                 self.es_review = Review.DRAFT
             elif now[SOURCE_LANGUAGE] != loaded[SOURCE_LANGUAGE] and self.translation_published:
@@ -83,15 +83,21 @@ class TranslationReview(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
-        # **kwargs: Django 6.1 passes fetch_mode (and warns about a from_db without it).
+        # **kwargs: Django 6.1 passes fetch_mode (and warns about overrides without it).
         instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_texts = instance._texts()
         return instance
 
-    def _texts(self) -> dict[str, dict[str, object]]:
+    def _texts(self, loaded=None) -> dict[str, dict[str, object]]:
+        # Only the columns loaded (or, at save, those loaded then): a field deferred by
+        # .only()/.defer() and fetched later is not an edit.
         fields = translated_fields(type(self))
         return {
-            language: {name: self.__dict__.get(f"{name}_{language}") for name in fields}
+            language: {
+                name: self.__dict__.get(f"{name}_{language}")
+                for name in fields
+                if (name in loaded[language] if loaded else f"{name}_{language}" in self.__dict__)
+            }
             for language in (SOURCE_LANGUAGE, REVIEWED_LANGUAGE)
         }
 

@@ -1,8 +1,15 @@
 """The FAQ editors' admin: topics, entries, and the page's clinical review record.
 
 Every change is kept by django-simple-history ("History" on each object, with
-"Revert" to restore an older version). The reviewer's hints (claim words, an overdue
-review) are advice shown beside the form; they never stop a save.
+"Revert" to restore an older version), both languages included. The reviewer's hints
+(claim words, an overdue review) are advice shown beside the form; they never stop a
+save.
+
+English and Spanish are edited side by side on one page (modeltranslation's plain
+TranslationAdmin: no tabs, no script, nothing for the CSP to refuse). Editors edit
+both; only a user with clinic.review_translation publishes the Spanish
+(clinic.translation_admin), and the list filter "Spanish version" finds the texts that
+need review again after an English change.
 """
 
 from django import forms
@@ -12,14 +19,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic import clock
 from clinic.admin_site import ClinicHistoryMixin
+from clinic.translation_admin import TranslationReviewAdminMixin
 from faq.models import Entry, FaqPage, Topic
 
 
 class HistoryAdmin(ClinicHistoryMixin, SimpleHistoryAdmin):
     pass
+
+
+class TranslatedHistoryAdmin(TranslationReviewAdminMixin, TranslationAdmin, HistoryAdmin):
+    """Both languages on one page, the Spanish version's review, and the history."""
 
 
 def warn_if_review_overdue(request) -> None:
@@ -40,17 +54,17 @@ def warn_if_review_overdue(request) -> None:
             format_html(
                 'The FAQ page\'s clinical review was due on {}. <a href="{}">Record the '
                 "new review</a> once a clinician has read every answer again.",
-                page.next_review_due.strftime("%B %-d, %Y"),
+                clock.format_day(page.next_review_due),
                 link,
             ),
         )
 
 
 @admin.register(Topic)
-class TopicAdmin(HistoryAdmin):
+class TopicAdmin(TranslatedHistoryAdmin):
     list_display = ["title", "order", "slug", "entry_count"]
     list_editable = ["order"]
-    search_fields = ["title", "slug"]
+    search_fields = ["title_en", "title_es", "slug"]
     prepopulated_fields = {"slug": ["title"]}
 
     def get_queryset(self, request):
@@ -66,7 +80,7 @@ class TopicAdmin(HistoryAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(HistoryAdmin):
+class EntryAdmin(TranslatedHistoryAdmin):
     # Topic last: rows are already grouped by it (and filterable); what an editor acts
     # on comes first, before the list needs scrolling sideways on a laptop.
     list_display = [
@@ -82,9 +96,22 @@ class EntryAdmin(HistoryAdmin):
     list_editable = ["order", "is_published"]
     list_filter = ["topic", "is_published", "needs_review", "is_essential"]
     list_select_related = ["topic"]
-    search_fields = ["question", "answer", "slug", "review_note"]
+    search_fields = [
+        "question_en",
+        "question_es",
+        "answer_en",
+        "answer_es",
+        "slug",
+        "review_note",
+    ]
     prepopulated_fields = {"slug": ["question"]}
-    readonly_fields = ["claims_to_check", "answer_preview", "created", "updated"]
+    readonly_fields = [
+        "claims_to_check",
+        "answer_preview",
+        "answer_preview_es",
+        "created",
+        "updated",
+    ]
 
     # In words, not Django's boolean icons: a green tick beside "needs review" read as
     # "all fine", the opposite of what it meant.
@@ -93,7 +120,19 @@ class EntryAdmin(HistoryAdmin):
         return "Needs review" if entry.needs_review else "—"
 
     fieldsets = [
-        (None, {"fields": ["topic", "question", "slug", "answer", "answer_preview"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "topic",
+                    "question",
+                    "slug",
+                    "answer",
+                    "answer_preview",
+                    "answer_preview_es",
+                ]
+            },
+        ),
         ("On the page", {"fields": ["order", "is_published", "is_essential"]}),
         (
             "Clinical review",
@@ -119,12 +158,22 @@ class EntryAdmin(HistoryAdmin):
         # Words that US regulators (FDA, FTC) look at closely in health claims.
         return ", ".join(claims) if claims else "–"
 
-    @admin.display(description="answer as shown")
+    @admin.display(description="answer as shown [en]")
     def answer_preview(self, entry: Entry) -> str:
+        return self._preview(entry, entry.answer_html_en)
+
+    @admin.display(description="answer as shown [es]")
+    def answer_preview_es(self, entry: Entry) -> str:
+        return self._preview(entry, entry.answer_html_es)
+
+    @staticmethod
+    def _preview(entry: Entry, html: str | None) -> str:
         if not entry.pk:
             return "Shown after saving."
-        # answer_html is the sanitiser's output (faq.rendering), the one HTML we trust.
-        answer = mark_safe(entry.answer_html)  # noqa: S308  # nosec B308, B703  # nosemgrep: mark-safe-only-on-sanitised-html
+        if not html:
+            return "–"
+        # answer_html_* is the sanitiser's output (faq.rendering), the one HTML we trust.
+        answer = mark_safe(html)  # noqa: S308  # nosec B308, B703  # nosemgrep: mark-safe-only-on-sanitised-html
         return format_html('<div class="faq-answer-preview">{}</div>', answer)
 
     def changelist_view(self, request, extra_context=None):
@@ -145,7 +194,7 @@ class EntryAdmin(HistoryAdmin):
 
 
 @admin.register(FaqPage)
-class FaqPageAdmin(HistoryAdmin):
+class FaqPageAdmin(TranslatedHistoryAdmin):
     """One record: the list page goes straight to it; it cannot be added or deleted."""
 
     fieldsets = [

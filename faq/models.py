@@ -5,11 +5,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.urls import reverse
+from django.utils import translation
 from simple_history.models import HistoricalRecords
 
 from clinic import clock
+from clinic.translation_review import REVIEWED_LANGUAGE, Review, TranslationReview
 from faq.rendering import find_scrutinised_claims, render_markdown
 
 # Longer queries are not questions a patient types; cutting them bounds the work a
@@ -39,7 +41,7 @@ def clinic_today() -> date:
     return clock.today()
 
 
-class Topic(models.Model):
+class Topic(TranslationReview):
     title = models.CharField(max_length=120)
     slug = models.SlugField(
         max_length=80,
@@ -69,9 +71,13 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def search(self, query: str) -> "EntryQuerySet":
-        """Entries matching ``query``, best first.
+        """Entries matching ``query`` in the reader's language, best first.
 
-        PostgreSQL: full-text search in English (so "preparing" finds "preparation"),
+        The texts searched are the ones the reader is shown: in Spanish, a reviewed
+        entry's Spanish and an unreviewed entry's English (clinic.translation_review).
+
+        PostgreSQL: full-text search with each text's own configuration (``english``:
+        "preparing" finds "preparation"; ``spanish``: "cabellos" finds "cabello"),
         questions weighted above answers, ranked. ``websearch`` syntax never raises on
         odd input (unbalanced quotes, stray operators), unlike ``raw``.
         Elsewhere (the SQLite local default): every word must appear in the question
@@ -80,25 +86,62 @@ class EntryQuerySet(models.QuerySet):
         query = normalise_query(query)
         if not query:
             return self.none()
+        # In English every entry is searched in English; in Spanish, the reviewed ones
+        # in Spanish and the rest in English.
+        spanish = Q(es_review=Review.REVIEWED) if _reading_spanish() else None
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-            vector = SearchVector("question", weight="A", config="english") + SearchVector(
-                "answer", weight="B", config="english"
-            )
-            search_query = SearchQuery(query, config="english", search_type="websearch")
-            return (
-                self.annotate(document=vector, rank=SearchRank(vector, search_query))
-                .filter(document=search_query)
-                .order_by("-rank", "topic__order", "order", "pk")
-            )
-        matches = Q()
-        for word in query.split()[:MAX_QUERY_WORDS]:
-            matches &= Q(question__icontains=word) | Q(answer__icontains=word)
+            return self._full_text_search(query, spanish)
+        words = query.split()[:MAX_QUERY_WORDS]
+        matches = self._all_words(words, "en")
+        if spanish is not None:
+            matches = (spanish & self._all_words(words, "es")) | (~spanish & matches)
         return self.filter(matches).order_by("topic__order", "order", "pk")
 
+    @staticmethod
+    def _all_words(words: list[str], language: str) -> Q:
+        matches = Q()
+        for word in words:
+            matches &= Q(**{f"question_{language}__icontains": word}) | Q(
+                **{f"answer_{language}__icontains": word}
+            )
+        return matches
 
-class Entry(models.Model):
+    def _full_text_search(self, query: str, spanish: Q | None) -> "EntryQuerySet":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        def vector(language: str, config: str):
+            return SearchVector(f"question_{language}", weight="A", config=config) + SearchVector(
+                f"answer_{language}", weight="B", config=config
+            )
+
+        english = vector("en", "english")
+        english_query = SearchQuery(query, config="english", search_type="websearch")
+        if spanish is None:
+            found = self.annotate(
+                document=english, rank=SearchRank(english, english_query)
+            ).filter(document=english_query)
+        else:
+            in_spanish = vector("es", "spanish")
+            spanish_query = SearchQuery(query, config="spanish", search_type="websearch")
+            found = self.annotate(
+                english_document=english,
+                spanish_document=in_spanish,
+                rank=Case(
+                    When(spanish, then=SearchRank(in_spanish, spanish_query)),
+                    default=SearchRank(english, english_query),
+                ),
+            ).filter(
+                (spanish & Q(spanish_document=spanish_query))
+                | (~spanish & Q(english_document=english_query))
+            )
+        return found.order_by("-rank", "topic__order", "order", "pk")
+
+
+def _reading_spanish() -> bool:
+    return (translation.get_language() or "").split("-")[0] == REVIEWED_LANGUAGE
+
+
+class Entry(TranslationReview):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="entries")
     question = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -149,10 +192,18 @@ class Entry(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.answer_html = render_markdown(self.answer)
+        # Each language's answer rendered from its own Markdown (faq.translation), set
+        # on the language columns: the plain attributes follow the reader's language.
+        self.answer_html_en = render_markdown(self.answer_en or "")
+        self.answer_html_es = render_markdown(self.answer_es) if self.answer_es else None
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "answer" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        if update_fields is not None and {"answer", "answer_en", "answer_es"} & set(update_fields):
+            kwargs["update_fields"] = {
+                *update_fields,
+                "answer_html",
+                "answer_html_en",
+                "answer_html_es",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -180,7 +231,7 @@ DEFAULT_DISCLAIMER = (
 )
 
 
-class FaqPage(models.Model):
+class FaqPage(TranslationReview):
     """The FAQ page as a whole: heading, clinical review record, disclaimer.
 
     One row (pk 1). Review is recorded for the page, as the NHS does, by a named

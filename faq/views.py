@@ -3,7 +3,7 @@ from django.views.decorators.http import require_safe
 
 from clinic import pagecache, structured_data
 from faq.models import MAX_QUERY_LENGTH, Entry, normalise_query
-from faq.page import entry_data, get_page_data
+from faq.page import entry_data, get_page_data, shown_in_english
 
 
 @require_safe
@@ -19,5 +19,12 @@ def index(request):
         # The same for everyone until staff change it (clinic.pagecache).
         return pagecache.public(render(request, "faq/index.html", context))
     matches = Entry.objects.published().search(query).select_related("topic")
-    context["results"] = [{**entry_data(entry), "topic": entry.topic.title} for entry in matches]
+    context["results"] = [
+        {
+            **entry_data(entry),
+            "topic": entry.topic.title,
+            "topic_pending": shown_in_english(entry.topic, "title"),
+        }
+        for entry in matches
+    ]
     return render(request, "faq/index.html", context)

@@ -18,7 +18,7 @@ def clinic_node(response) -> dict:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/contact/", "/faq/"])
+@pytest.mark.parametrize("path", ["/", "/contact/", "/faq/", "/es/faq/"])
 def test_each_page_about_the_clinic_states_its_opening_hours(client, now, path):
     hours = clinic_node(client.get(path))["openingHoursSpecification"]
 

@@ -55,9 +55,11 @@ def test_an_editor_can_edit_an_entry(client, editor):
         entry_change_url(entry),
         {
             "topic": entry.topic_id,
-            "question": entry.question,
+            "question_en": entry.question_en,
+            "question_es": entry.question_es,
             "slug": entry.slug,
-            "answer": "Edited by the editor.",
+            "answer_en": "Edited by the editor.",
+            "answer_es": entry.answer_es,
             "order": entry.order,
             "is_published": "on",
             "is_essential": "on",
@@ -76,9 +78,11 @@ def test_each_version_says_which_fields_changed(client, editor):
     entry = Entry.objects.get(slug="nsaids")
     data = {
         "topic": entry.topic_id,
-        "question": entry.question,
+        "question_en": entry.question_en,
+        "question_es": entry.question_es,
         "slug": entry.slug,
-        "answer": entry.answer + " One more sentence.",
+        "answer_en": entry.answer_en + " One more sentence.",
+        "answer_es": entry.answer_es,
         "order": entry.order,
         "is_published": "on",
         "is_essential": "on",
@@ -87,9 +91,9 @@ def test_each_version_says_which_fields_changed(client, editor):
     client.post(entry_change_url(entry), data)
 
     reason = entry.history.first().history_change_reason
-    assert reason == "Changed in the admin: Answer, Needs review"
+    assert reason == "Changed in the admin: Answer [en], Needs review"
     page = client.get(reverse("admin:faq_entry_history", args=[entry.pk])).text
-    assert "Changed in the admin: Answer, Needs review" in page
+    assert "Changed in the admin: Answer [en], Needs review" in page
 
 
 def test_the_history_shows_a_changed_answer_whole(client, editor):
@@ -152,9 +156,11 @@ def test_an_older_version_can_be_restored(client, superuser):
     assert client.get(url).status_code == 200
     data = {
         "topic": entry.topic_id,
-        "question": imported.question,
+        "question_en": imported.question_en,
+        "question_es": imported.question_es or "",
         "slug": imported.slug,
-        "answer": imported.answer,
+        "answer_en": imported.answer_en,
+        "answer_es": imported.answer_es or "",
         "order": imported.order,
         "is_published": "on",
         "is_essential": "on",
@@ -214,7 +220,7 @@ def test_an_overdue_review_is_flagged_in_the_entry_list(client, superuser):
     page.save()
     client.force_login(superuser)
     html = client.get(reverse("admin:faq_entry_changelist")).content.decode()
-    assert "clinical review was due on July 5, 2025" in html
+    assert "clinical review was due on Saturday, July 5, 2025" in html
 
 
 def test_a_current_review_raises_no_warning(client, superuser, reviewed_page, now):

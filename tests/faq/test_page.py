@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from faq.models import Entry, FaqPage, Topic
-from faq.page import CACHE_KEY
+from faq.page import cache_key
 from tests.faq.conftest import make_entry, make_topic, read_page
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +110,8 @@ def test_an_unreviewed_page_says_so_and_claims_no_review_in_json_ld(client):
 def test_the_review_line_and_json_ld_agree(client, reviewed_page):
     page = read_page(client.get(FAQ_URL))
     assert page.review_line == (
-        "Page last reviewed: November 2, 2026 by Dana Whitfield, MD. "
-        "Next review due: November 2, 2027."
+        "Page last reviewed: Monday, November 2, 2026 by Dana Whitfield, MD. "
+        "Next review due: Tuesday, November 2, 2027."
     )
     faq_page = json_ld_faq_page(page)
     assert faq_page["lastReviewed"] == "2026-11-02"
@@ -189,7 +189,7 @@ def test_the_page_has_no_inline_styles_or_inline_scripts(client):
 
 def test_the_page_is_cached_after_the_first_view(client):
     client.get(FAQ_URL)
-    assert cache.get(CACHE_KEY) is not None
+    assert cache.get(cache_key("en")) is not None
 
 
 def test_an_entry_edit_shows_at_once(client):
