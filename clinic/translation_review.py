@@ -123,9 +123,17 @@ class ReviewedTranslationDescriptor(TranslationFieldDescriptor):
     def __get__(self, instance, owner):
         if instance is None:
             return self
-        if not _reading(SOURCE_LANGUAGE) and not instance.translation_published:
+        if not _reading(SOURCE_LANGUAGE) and not _published(instance):
             return getattr(instance, f"{self.field.name}_{SOURCE_LANGUAGE}")
         return super().__get__(instance, owner)
+
+
+def _published(instance) -> bool:
+    if isinstance(instance, TranslationReview):
+        return instance.translation_published
+    # modeltranslation's values()/values_list() pass a bare row holder: published only
+    # if the row says so (it holds es_review when the query selected it).
+    return instance.__dict__.get("es_review") == Review.REVIEWED
 
 
 def gate(model) -> None:

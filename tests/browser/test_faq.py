@@ -96,17 +96,9 @@ def test_a_search_in_spanish_by_keyboard(page, superuser):
     assert axe_violations(page) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "clinic/urls.py: Django's set_language resolves next=/es/faq/ in the language of "
-        "the /language/ request (English without a cookie), fails, and returns to /es/faq/"
-    ),
-)
 def test_the_switch_on_a_spanish_page_opened_from_a_link_goes_back_to_english(page):
     page.goto("/es/faq/")
 
-    # By its lang: base.html names the language in the page's language ("Inglés").
     page.locator('.language-switch button[lang="en"]').click()
 
     page.wait_for_url(lambda url: "/es/" not in url, timeout=5000)

@@ -519,3 +519,18 @@ def test_every_interface_string_of_the_faq_has_its_spanish(name):
             if spanish == english:
                 untranslated.append(english)
     assert untranslated == []
+
+
+@pytest.mark.django_db
+def test_values_and_values_list_follow_the_review_too():
+    # modeltranslation answers values() with a bare row holder, not an Entry: the gate
+    # must still give English for an unreviewed item (and not fail).
+    entry = Entry.objects.order_by("pk").first()
+    with translation.override("es"):
+        assert Entry.objects.filter(pk=entry.pk).values_list("question", flat=True).get() == (
+            entry.question_en
+        )
+        entry.mark_reviewed(None)
+        entry.save()
+        row = Entry.objects.filter(pk=entry.pk).values("question", "es_review").get()
+        assert row["question"] == entry.question_es
