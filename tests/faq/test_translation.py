@@ -368,8 +368,9 @@ def test_an_older_spanish_version_can_be_restored(client, superuser):
 # --- Who publishes -------------------------------------------------------------------
 
 
-def test_no_group_may_publish_spanish_but_the_superuser_may(superuser, editor):
-    assert not Group.objects.filter(permissions__codename="review_translation").exists()
+def test_only_translation_reviewers_and_the_superuser_may_publish_spanish(superuser, editor):
+    publishers = Group.objects.filter(permissions__codename="review_translation")
+    assert list(publishers.values_list("name", flat=True)) == ["Translation reviewers"]
     assert superuser.has_perm("clinic.review_translation")
     assert not editor.has_perm("clinic.review_translation")
 
