@@ -96,12 +96,14 @@ class TranslationReviewAdminMixin:
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
+        # Django appends read-only fields to the first fieldset: they go in the last.
+        own = (*self.review_fields, "publish_spanish", "mark_spanish_reviewed")
         fieldsets = [
             (
                 name,
                 {
                     **options,
-                    "fields": [f for f in options["fields"] if f not in self.review_fields],
+                    "fields": [f for f in options["fields"] if f not in own],
                 },
             )
             for name, options in super().get_fieldsets(request, obj)
