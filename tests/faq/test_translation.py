@@ -502,6 +502,10 @@ def template_messages(name: str) -> list[tuple[str, tuple[str, ...]]]:
     ]
 
 
+# Words Spanish writes as English does (the catalogue still holds them, translated).
+SAME_IN_SPANISH = {"No"}
+
+
 @pytest.mark.parametrize("name", FAQ_TEMPLATES)
 def test_every_interface_string_of_the_faq_has_its_spanish(name):
     messages = template_messages(name)
@@ -517,7 +521,7 @@ def test_every_interface_string_of_the_faq_has_its_spanish(name):
                 spanish, english = translation.ngettext(*arguments, 2), arguments[1]
             else:
                 spanish, english = translation.npgettext(*arguments, 2), arguments[2]
-            if spanish == english:
+            if spanish == english and english not in SAME_IN_SPANISH:
                 untranslated.append(english)
     assert untranslated == []
 
