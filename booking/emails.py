@@ -31,7 +31,7 @@ from django.utils import translation
 
 from booking import links, outbox
 from booking.ics import invitation_ics, preparation_ics
-from booking.models import Booking, OutgoingEmail, Reminder
+from booking.models import Booking, FollowUp, OutgoingEmail, Reminder
 from clinic import clock
 from clinic.clock import format_day, format_moment, format_time
 
@@ -241,6 +241,47 @@ def queue_appointment_reminder(booking: Booking, *, now: datetime) -> OutgoingEm
         context=patient_context(booking, relative_day=_relative_day(booking, now)),
         booking=booking,
         appointment_start=booking.start,
+        now=now,
+        send_on_commit=False,
+    )
+
+
+@in_booking_language
+def queue_follow_up(booking: Booking, follow_up: FollowUp, *, now: datetime) -> OutgoingEmail:
+    """
+    One follow-up after a completed appointment (booking.followups); like the
+    reminders, the outbox's unique key makes a second one raise IntegrityError.
+    """
+    from booking import followups
+
+    invite_url = ""
+    if follow_up.invite_to_id:
+        invite_url = (
+            settings.SITE_URL + reverse("booking:book") + f"?service={follow_up.invite_to.slug}"
+        )
+    stop_url = followups.stop_url(booking)
+    # An English text (its Spanish not reviewed yet) gets its date in English too.
+    text_language = settings.LANGUAGE_CODE if follow_up.translation_pending else None
+    with translation.override(text_language or translation.get_language()):
+        message = follow_up.render(booking.start)
+        topic = follow_up.render_subject(booking.start)
+    context = {
+        "booking": booking,
+        "message": message,
+        "topic": topic,
+        "pending": follow_up.translation_pending,
+        "invite_url": invite_url,
+        "invite_service": follow_up.invite_to.name if follow_up.invite_to_id else "",
+        "stop_url": stop_url,
+    }
+    return outbox.queue(
+        to=booking.email,
+        kind=Kind.FOLLOW_UP,
+        template="follow_up",
+        context=context,
+        booking=booking,
+        follow_up=follow_up,
+        unsubscribe_url=stop_url,
         now=now,
         send_on_commit=False,
     )

@@ -246,6 +246,91 @@ class Reminder(TranslationReview):
         return self._fill(self.subject, self._values(appointment_start, now))
 
 
+class FollowUp(TranslationReview):
+    """
+    A message some days after a completed appointment of its service: the treatment's
+    check-in at three months, the invitation to a re-evaluation at six. Sent once per
+    booking (booking.followups has the rule), never to a patient who has stopped them.
+
+    The subject and message may use {appointment}, the day of the appointment.
+    """
+
+    PLACEHOLDERS = ("appointment",)
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="follow_ups")
+    days_after = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="Days after the appointment day.",
+    )
+    at = models.TimeField(default=time(10, 0), help_text="Clinic time.")
+    invite_to = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="If it invites the patient to book (a re-evaluation): the service, linked "
+        "from the email. Not sent to a patient who has already booked it since.",
+    )
+    subject = models.CharField(
+        max_length=120,
+        help_text="Never name the treatment: subjects show on lock screens.",
+    )
+    message = models.TextField(max_length=1200, help_text="May use {appointment}.")
+    is_active = models.BooleanField(default=True)
+
+    # history: booking/translation.py (after the Spanish columns are added)
+
+    class Meta:
+        ordering = ["service", "days_after"]
+        verbose_name = "follow-up"
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.days_after} days after"
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("subject", "message"):
+            try:
+                (getattr(self, field) or "").format_map(dict.fromkeys(self.PLACEHOLDERS, ""))
+            except (KeyError, ValueError, IndexError, AttributeError):
+                errors[field] = "Use only {appointment} in braces."
+        if errors:
+            raise ValidationError(errors)
+
+    def due_at(self, appointment_start: datetime) -> datetime:
+        return clock.at(clock.today(appointment_start) + timedelta(days=self.days_after), self.at)
+
+    def _fill(self, text: str, appointment_start: datetime) -> str:
+        try:
+            return text.format_map({"appointment": format_day(clock.today(appointment_start))})
+        except (KeyError, ValueError, IndexError, AttributeError):
+            return text  # clean() stops this in the admin; never block mail
+
+    def render(self, appointment_start: datetime) -> str:
+        return self._fill(self.message, appointment_start)
+
+    def render_subject(self, appointment_start: datetime) -> str:
+        return self._fill(self.subject, appointment_start)
+
+
+class FollowUpOptOut(models.Model):
+    """
+    A patient who asked for no more follow-ups. Kept as an HMAC of the email address
+    (booking.followups.email_digest): the opt-out outlives the retention purge
+    without keeping the address.
+    """
+
+    email_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "follow-up opt-out"
+
+    def __str__(self) -> str:
+        return self.email_digest[:12]
+
+
 # --- The clinic's rules -------------------------------------------------------
 
 
@@ -583,6 +668,7 @@ class OutgoingEmail(models.Model):
         APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
         RECEPTION_NEW = "reception_new", "To reception: new request"
         RECEPTION_CHANGE = "reception_change", "To reception: patient changed booking"
+        FOLLOW_UP = "follow_up", "Follow-up after the appointment"
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="emails", null=True, blank=True
@@ -591,6 +677,11 @@ class OutgoingEmail(models.Model):
     reminder = models.ForeignKey(
         Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
     )
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    # A follow-up's one-click "stop these" address (List-Unsubscribe, RFC 8058).
+    unsubscribe_url = models.URLField(max_length=300, blank=True)
     # The appointment time a reminder was for: a rescheduled booking gets its
     # reminders again for the new time, and never twice for the same one.
     appointment_start = models.DateTimeField(null=True, blank=True)
@@ -628,6 +719,11 @@ class OutgoingEmail(models.Model):
                 fields=["booking", "appointment_start"],
                 condition=Q(kind="appointment_reminder"),
                 name="one_appointment_reminder_per_appointment_time",
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "follow_up"],
+                condition=Q(follow_up__isnull=False),
+                name="one_email_per_follow_up",
             ),
         ]
 

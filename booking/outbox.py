@@ -128,6 +128,8 @@ def queue(
     preparation_ics: str = "",
     reminder: Reminder | None = None,
     appointment_start: datetime | None = None,
+    follow_up=None,
+    unsubscribe_url: str = "",
     now: datetime | None = None,
     send_on_commit: bool = True,
 ) -> OutgoingEmail:
@@ -144,6 +146,8 @@ def queue(
         kind=kind,
         reminder=reminder,
         appointment_start=appointment_start,
+        follow_up=follow_up,
+        unsubscribe_url=unsubscribe_url,
         to=to,
         subject=subject,
         body_text=body_text,
@@ -232,6 +236,9 @@ DKIM_HEADERS = [
     b"reply-to",
     b"mime-version",
     b"content-type",
+    # RFC 8058: a one-click unsubscribe is honoured only if the signature covers both.
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
 ]
 
 
@@ -274,6 +281,15 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
             # Asks auto-responders not to answer (RFC 3834).
             "Auto-Submitted": "auto-generated",
             "Message-ID": message_id(email),
+            # A follow-up's one-click "stop these" (RFC 2369, RFC 8058).
+            **(
+                {
+                    "List-Unsubscribe": f"<{email.unsubscribe_url}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+                if email.unsubscribe_url
+                else {}
+            ),
         },
         calendar_method=method,
     )

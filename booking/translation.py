@@ -14,7 +14,7 @@ would miss the `_en` and `_es` columns that modeltranslation adds here.
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from booking.models import BookingPolicy, Instruction, Reminder, Service
+from booking.models import BookingPolicy, FollowUp, Instruction, Reminder, Service
 from clinic import translation_review
 
 
@@ -38,8 +38,13 @@ class BookingPolicyTranslation(TranslationOptions):
     fields = ("consent_text",)
 
 
-for model in (Service, Instruction, Reminder, BookingPolicy):
+@register(FollowUp)
+class FollowUpTranslation(TranslationOptions):
+    fields = ("subject", "message")
+
+
+for model in (Service, Instruction, Reminder, BookingPolicy, FollowUp):
     translation_review.gate(model)
 
-for model in (Instruction, Reminder, BookingPolicy):
+for model in (Instruction, Reminder, BookingPolicy, FollowUp):
     simple_history.register(model, app="booking")

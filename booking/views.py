@@ -25,13 +25,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from booking import availability, ics, links, workflow
+from booking import availability, followups, ics, links, workflow
 from booking.availability import Rules, SlotUnavailable
 from booking.forms import MoveForm, RequestForm
-from booking.models import Booking, Service
+from booking.models import Booking, FollowUpOptOut, Service
 from booking.picker import build_picker, parse_day, picker_choice
 from clinic.ratelimit import (
     BOOKING_PER_ADDRESS,
@@ -464,3 +465,29 @@ def calendar_file(
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Stopping follow-ups (booking.followups) ---------------------------------------
+
+
+# A mail provider's one-click unsubscribe (RFC 8058) is a POST from its own servers:
+# no cookie, no CSRF token, no Origin of ours. The signed link is the authority, and
+# all a POST can do is stop follow-ups for the address it names, which is what its
+# holder asked for; so no CSRF check here.
+@csrf_exempt  # nosemgrep: no-csrf-exempt  # RFC 8058 one-click, see above
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts(SELF_SERVICE_PER_ADDRESS)
+def stop_follow_ups(request: HttpRequest, token: str) -> HttpResponse:
+    """A page with one button; the POST (the button or a mail provider) stops them."""
+    digest = followups.digest_from_token(token)
+    if digest is None:
+        return render(request, "booking/link_invalid.html", status=404)
+    stopped = False
+    if request.method == "POST":
+        followups.opt_out(digest)
+        stopped = True
+        logger.info("follow-ups stopped")
+    else:
+        stopped = FollowUpOptOut.objects.filter(email_digest=digest).exists()
+    return render(request, "booking/stop_follow_ups.html", {"stopped": stopped})

@@ -20,6 +20,7 @@ from booking.admin.outbox import OutgoingEmailAdmin
 from booking.admin.rules import (
     BookingPolicyAdmin,
     ClosureAdmin,
+    FollowUpAdmin,
     InstructionAdmin,
     OpeningHoursAdmin,
     ReminderAdmin,
@@ -29,6 +30,7 @@ from booking.models import (
     Booking,
     BookingPolicy,
     Closure,
+    FollowUp,
     Instruction,
     OpeningHours,
     OutgoingEmail,
@@ -41,6 +43,7 @@ admin.site.register(OutgoingEmail, OutgoingEmailAdmin)
 admin.site.register(Service, ServiceAdmin)
 admin.site.register(Instruction, InstructionAdmin)
 admin.site.register(Reminder, ReminderAdmin)
+admin.site.register(FollowUp, FollowUpAdmin)
 admin.site.register(OpeningHours, OpeningHoursAdmin)
 admin.site.register(Closure, ClosureAdmin)
 admin.site.register(BookingPolicy, BookingPolicyAdmin)

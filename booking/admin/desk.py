@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST, require_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from booking import availability, phones, workflow
+from booking import availability, followups, phones, workflow
 from booking.admin import views
 from booking.admin.forms import DeskBookingAddForm, DeskBookingForm
 from booking.models import Booking, BookingPolicy, OutgoingEmail
@@ -197,6 +197,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             ),
             ("Patient", {"fields": ["name", "email", "phone", "language", "notes"]}),
             ("The patient's other visits", {"fields": ["other_visits"]}),
+            ("Follow-ups after the appointment", {"fields": ["follow_ups"]}),
             ("For staff only", {"fields": ["internal_notes"]}),
             (
                 "Record",
@@ -217,6 +218,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             "service_name",
             "notes",
             "other_visits",
+            "follow_ups",
             "consent_record",
             "created_at",
             "updated_at",
@@ -224,6 +226,28 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def get_inlines(self, request, obj=None):
         return self.inlines if obj is not None else []
+
+    @admin.display(description="Sent and due")
+    def follow_ups(self, booking: Booking) -> str:
+        """Each of the service's follow-ups: sent when, due when, or why it will not go."""
+        states = followups.states(booking)
+        if not states:
+            return "None for this service."
+        rows = []
+        for state in states:
+            if state.sent is not None:
+                status = f"Sent ({state.sent.get_status_display().lower()}), queued {clock.format_short_moment(state.sent.created_at)}"
+            elif state.reason:
+                status = f"Will not be sent: {state.reason}"
+            else:
+                status = f"Due {clock.format_short_moment(state.due_at)}"
+            rows.append((state.follow_up.days_after, state.follow_up.subject_en, status))
+        return format_html(
+            '<table class="other-visits"><thead><tr><th scope="col">Days after</th>'
+            '<th scope="col">Subject</th><th scope="col">State</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
+        )
 
     @admin.display(description="Same email or phone")
     def other_visits(self, booking: Booking) -> str:

@@ -44,6 +44,20 @@ class InstructionAdmin(
     list_select_related = ["service"]
 
 
+class FollowUpAdmin(
+    ClinicTimeMixin,
+    ClinicHistoryMixin,
+    TranslationReviewAdminMixin,
+    TranslationAdmin,
+    SimpleHistoryAdmin,
+):
+    """Messages after a completed appointment (booking.followups has the rule)."""
+
+    list_display = ["service", "days_after", "at", "subject", "is_active"]
+    list_filter = ["service", "is_active"]
+    list_select_related = ["service"]
+
+
 class ReminderAdmin(
     ClinicTimeMixin,
     ClinicHistoryMixin,

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 
-from booking import outbox, reminders
+from booking import followups, outbox, reminders
 from clinic import clock, ratelimit
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,10 @@ class Command(BaseCommand):
         "moment; none once its instruction's last day has passed, and a late one is "
         "worded for the moment it is read. A service's own appointment reminder goes "
         "from its moment until the appointment starts. Each is queued once per "
-        "appointment time. Failed mail is retried "
+        "appointment time. Follow-ups go once per completed appointment, from their "
+        "day and time after it until two weeks later, never to a patient who stopped "
+        "them or has booked that service (or the one it invites to) again. Failed mail "
+        "is retried "
         "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
         "'gave up'), after MAIL_MAX_ATTEMPTS attempts. This is what sends every email "
         "of the site (requests only queue them): each delivery gives up after "
@@ -107,6 +110,7 @@ class Command(BaseCommand):
     def run_once(self, now: datetime | None, *, quiet_when_idle: bool = False) -> None:
         now = now or timezone.now()
         queued = reminders.queue_due(now)
+        followed_up = followups.queue_due(now)
         report = outbox.send_due(now)
         if not settings.REDIS_URL:
             # Without Redis the rate limits are rows that nothing else deletes; a
@@ -115,10 +119,12 @@ class Command(BaseCommand):
             purged = ratelimit.purge_stale_buckets()
             if purged:
                 logger.info("rate limit buckets purged count=%s", purged)
-        if quiet_when_idle and not (queued or report.sent or report.failed or report.gave_up):
+        busy = queued or followed_up or report.sent or report.failed or report.gave_up
+        if quiet_when_idle and not busy:
             # A loop runs every few seconds: a line per idle run would bury the log.
             return
         self.stdout.write(
             f"reminders queued: {queued}, sent: {report.sent}, failed: {report.failed}, "
             f"gave up: {report.gave_up}"
+            + (f", follow-ups queued: {followed_up}" if followed_up else "")
         )
