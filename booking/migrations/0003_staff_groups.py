@@ -77,22 +77,27 @@ def ensure_permissions(apps):
         app_config.models_module = None
 
 
-def create_groups(apps, schema_editor):
-    ensure_permissions(apps)
+def set_group_permissions(apps, name: str, wanted) -> None:
+    """Give the group `name` (made if missing) exactly the (app_label, codename) rights."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=name)
+    permissions = []
+    for app_label, codename in wanted:
+        try:
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        except Permission.DoesNotExist:
+            # A renamed model must not silently leave a group without a right.
+            raise RuntimeError(f"Permission {app_label}.{codename} does not exist.") from None
+    group.permissions.set(permissions)
+
+
+def create_groups(apps, schema_editor):
+    ensure_permissions(apps)
     for name, wanted in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        permissions = []
-        for app_label, codename in wanted:
-            try:
-                permissions.append(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )
-            except Permission.DoesNotExist:
-                # A renamed model must not silently leave a group without a right.
-                raise RuntimeError(f"Permission {app_label}.{codename} does not exist.") from None
-        group.permissions.set(permissions)
+        set_group_permissions(apps, name, wanted)
 
 
 def remove_groups(apps, schema_editor):

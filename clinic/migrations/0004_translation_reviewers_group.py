@@ -13,11 +13,10 @@ from importlib import import_module
 
 from django.db import migrations
 
-# Permissions do not exist yet on a fresh database (they are made after migrate).
-ensure_permissions = import_module("booking.migrations.0003_staff_groups").ensure_permissions
+# The staff groups' helpers: permissions made before post_migrate, a group's exact rights.
+staff_groups = import_module("booking.migrations.0003_staff_groups")
 
 GROUP_NAME = "Translation reviewers"
-
 EDITABLE = [
     ("faq", "topic"),
     ("faq", "entry"),
@@ -43,19 +42,8 @@ PERMISSIONS = [
 
 
 def create_group(apps, schema_editor):
-    ensure_permissions(apps)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
-    permissions = []
-    for app_label, codename in PERMISSIONS:
-        try:
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        except Permission.DoesNotExist:
-            raise RuntimeError(f"Permission {app_label}.{codename} does not exist.") from None
-    group.permissions.set(permissions)
+    staff_groups.ensure_permissions(apps)
+    staff_groups.set_group_permissions(apps, GROUP_NAME, PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):

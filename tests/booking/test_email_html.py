@@ -57,6 +57,15 @@ def contexts(booking: Booking) -> dict[str, dict]:
         "appointment_reminder": {**patient, "relative_day": "tomorrow"},
         "reception_new": reception,
         "reception_change": reception,
+        "follow_up": {
+            "booking": booking,
+            "message": "It is about six months since your treatment.\n\nCall us.",
+            "topic": "Time for your re-evaluation",
+            "pending": False,
+            "invite_url": "https://www.viningssurgery.example/book/?service=consultation",
+            "invite_service": "Consultation",
+            "stop_url": "https://www.viningssurgery.example/book/follow-ups/stop/abc/",
+        },
     }
 
 
