@@ -299,8 +299,8 @@ class Entry(TranslationReview):
 
 
 REGULATORY_NOTE_HELP = (
-    "Shown at the foot of the page when filled in (faq migration 0008 ships the plain "
-    "fact; a clinician keeps it current). For the reviewer: the US Food "
+    "Shown at the foot of the page when filled in; shipped with the plain fact, kept "
+    "current by a clinician. For the reviewer: the US Food "
     "and Drug Administration (FDA) has approved no exosome product. Its public notices "
     "of 2019 (consumer alert on regenerative medicine products, including exosomes) "
     "and 2020 (public safety notification on exosome products) say so and warn about "

@@ -50,31 +50,31 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='faqpage',
             name='regulatory_note',
-            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in (faq migration 0008 ships the plain fact; a clinician keeps it current). For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, verbose_name='regulatory status note'),
+            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in; shipped with the plain fact, kept current by a clinician. For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, verbose_name='regulatory status note'),
         ),
         migrations.AlterField(
             model_name='faqpage',
             name='regulatory_note_en',
-            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in (faq migration 0008 ships the plain fact; a clinician keeps it current). For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
+            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in; shipped with the plain fact, kept current by a clinician. For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
         ),
         migrations.AlterField(
             model_name='faqpage',
             name='regulatory_note_es',
-            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in (faq migration 0008 ships the plain fact; a clinician keeps it current). For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
+            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in; shipped with the plain fact, kept current by a clinician. For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
         ),
         migrations.AlterField(
             model_name='historicalfaqpage',
             name='regulatory_note',
-            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in (faq migration 0008 ships the plain fact; a clinician keeps it current). For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, verbose_name='regulatory status note'),
+            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in; shipped with the plain fact, kept current by a clinician. For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, verbose_name='regulatory status note'),
         ),
         migrations.AlterField(
             model_name='historicalfaqpage',
             name='regulatory_note_en',
-            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in (faq migration 0008 ships the plain fact; a clinician keeps it current). For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
+            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in; shipped with the plain fact, kept current by a clinician. For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
         ),
         migrations.AlterField(
             model_name='historicalfaqpage',
             name='regulatory_note_es',
-            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in (faq migration 0008 ships the plain fact; a clinician keeps it current). For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
+            field=models.TextField(blank=True, help_text='Shown at the foot of the page when filled in; shipped with the plain fact, kept current by a clinician. For the reviewer: the US Food and Drug Administration (FDA) has approved no exosome product. Its public notices of 2019 (consumer alert on regenerative medicine products, including exosomes) and 2020 (public safety notification on exosome products) say so and warn about clinics that market them.', max_length=2000, null=True, verbose_name='regulatory status note'),
         ),
     ]
