@@ -74,7 +74,9 @@ def test_a_clinician_reaches_only_the_admin_models_of_their_group(client, app, m
     response = client.get(reverse(f"admin:{app}_{model}_changelist"), follow=True)
 
     assert response.status_code == (200 if can_view else 403)
-    assert can_view == (app == "faq" and model in ("entry", "faqpage", "topic"))
+    # The FAQ side of the group (its intake side, another app's, is tested there).
+    if app == "faq":
+        assert can_view == (model in ("entry", "faqpage", "topic"))
 
 
 # role -> (status of the page's change page, review recorded)
