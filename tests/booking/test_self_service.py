@@ -159,7 +159,7 @@ class TestCancelling:
         assert booking.status == Booking.Status.CANCELLED
         assert booking.sequence == 1
 
-    def test_reception_is_told(self, consulted, client, now, booking):
+    def test_reception_is_told(self, client, now, booking):
         client.post(manage(booking, "cancel"))
         assert reception_told(booking)
 
@@ -193,7 +193,7 @@ class TestMoving:
         assert booking.end == at(date(2026, 12, 9), 12)
         assert booking.sequence == 1
 
-    def test_reception_is_told(self, client, now, booking):
+    def test_reception_is_told(self, consulted, client, now, booking):
         client.post(manage(booking, "move"), {"date": "2026-12-09", "time": "11:00"})
         assert reception_told(booking)
 
