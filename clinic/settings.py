@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "simple_history",
     "clinic",
     "faq",
+    "feedback",
     "booking",
 ]
 

@@ -7,11 +7,14 @@ the footer and the booking page, so search engines are told what patients are.
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.utils import translation
 
 from clinic import clock
 
 # Closures and holidays this far ahead are listed as special opening hours.
 SPECIAL_DAYS_AHEAD = timedelta(days=90)
+# schema.org's inLanguage for each language of the site (US English, US Spanish).
+SCHEMA_LANGUAGES = {"en": "en-US", "es": "es-US"}
 SCHEMA_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -34,6 +37,10 @@ def medical_clinic(today: date | None = None) -> dict:
         "name": clinic["name"],
         "url": settings.SITE_URL + "/",
         "telephone": clinic["phone_e164"],
+        "availableLanguage": [
+            {"@type": "Language", "name": "English", "alternateName": "en"},
+            {"@type": "Language", "name": "Spanish", "alternateName": "es"},
+        ],
         "email": clinic["email"],
         "address": {
             "@type": "PostalAddress",
@@ -66,6 +73,20 @@ def medical_clinic(today: date | None = None) -> dict:
     }
 
 
-def clinic_graph() -> dict:
-    """The JSON-LD of a page about the clinic."""
-    return {"@context": "https://schema.org", "@graph": [medical_clinic()]}
+def schema_language() -> str:
+    """The page's language as schema.org's inLanguage writes it."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return SCHEMA_LANGUAGES.get(language, SCHEMA_LANGUAGES["en"])
+
+
+def clinic_graph(path: str, name: str) -> dict:
+    """The JSON-LD of a page about the clinic: the page, in its language, and the clinic."""
+    page = {
+        "@type": "WebPage",
+        "@id": settings.SITE_URL + path,
+        "url": settings.SITE_URL + path,
+        "name": str(name),
+        "inLanguage": schema_language(),
+        "about": {"@id": clinic_id()},
+    }
+    return {"@context": "https://schema.org", "@graph": [page, medical_clinic()]}

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("contact/", views.contact, name="contact"),
     path("privacy/", views.privacy, name="privacy"),
     path("faq/", include("faq.urls")),
+    path("faq/", include("feedback.urls")),
     path("book/", include("booking.urls")),
     prefix_default_language=False,
 )

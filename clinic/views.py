@@ -9,6 +9,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views import i18n
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -25,13 +26,15 @@ def home(request):
 
     services = Service.objects.filter(is_active=True).order_by("order", "name")
     # The same for every visitor until staff edit a service (clinic.pagecache).
-    context = {"services": services, "jsonld": structured_data.clinic_graph()}
+    jsonld = structured_data.clinic_graph(request.path, gettext("Exosome therapy for hair loss"))
+    context = {"services": services, "jsonld": jsonld}
     return pagecache.public(render(request, "clinic/home.html", context))
 
 
 @require_safe
 def contact(request):
-    context = {"jsonld": structured_data.clinic_graph()}
+    jsonld = structured_data.clinic_graph(request.path, gettext("Contact and opening hours"))
+    context = {"jsonld": jsonld}
     return pagecache.public(render(request, "clinic/contact.html", context))
 
 

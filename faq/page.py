@@ -22,8 +22,6 @@ from faq.models import Entry, FaqPage, Topic
 
 # One copy per language: the texts, their review state and the dates differ.
 CACHE_KEY_PREFIX = "faq:page:v3"
-# schema.org's inLanguage for each language of the site (US English, US Spanish).
-SCHEMA_LANGUAGES = {"en": "en-US", "es": "es-US"}
 # Invalidation is explicit; the timeout only bounds the life of a page left stale by
 # a change that bypasses signals (a raw SQL fix, a QuerySet.update in a shell).
 CACHE_TIMEOUT = 60 * 60
@@ -143,8 +141,8 @@ def build_jsonld(record: dict, entries: list[dict]) -> dict:
     """
     clinic_id = structured_data.clinic_id()
     page_url = settings.SITE_URL + reverse("faq:index")
-    language = SCHEMA_LANGUAGES.get(current_language(), SCHEMA_LANGUAGES["en"])
-    english = SCHEMA_LANGUAGES["en"]
+    language = structured_data.schema_language()
+    english = structured_data.SCHEMA_LANGUAGES["en"]
     faq_page = {
         "@type": "FAQPage",
         "@id": page_url,

@@ -11,7 +11,13 @@ def index(request):
     """The FAQ page; with ?q=, the entries matching the query instead."""
     query = normalise_query(request.GET.get("q"))
     data = get_page_data()
-    context = {"page": data["page"], "query": query, "max_query_length": MAX_QUERY_LENGTH}
+    context = {
+        "page": data["page"],
+        "query": query,
+        "max_query_length": MAX_QUERY_LENGTH,
+        # After a vote without JavaScript (feedback.views.vote): the thank-you there.
+        "thanked": request.GET.get("helpful", ""),
+    }
     if not query:
         jsonld = data["jsonld"]
         graph = [*jsonld["@graph"], structured_data.medical_clinic()]

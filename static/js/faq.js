@@ -1,6 +1,10 @@
-/* Opens the answer a link points at (/faq/#<slug>): browsers scroll to a closed
-   <details> but do not open it. Without this script the question is still shown
-   at the top of the screen, one click from its answer. */
+/* The FAQ page's small enhancements; everything works without them.
+   1. Opens the answer a link points at (/faq/#<slug>): browsers scroll to a closed
+      <details> but do not open it.
+   2. Sends "Was this answer helpful?" without leaving the page (feedback.views.vote);
+      without this script the form posts and the page comes back with the thank-you.
+   3. Tells the site that a search found nothing (feedback.views.missed_search), so
+      the FAQ's editors see which questions are missing. Only the words are sent. */
 (function () {
   "use strict";
 
@@ -21,6 +25,48 @@
     }
   }
 
+  function post(url, fields) {
+    return window.fetch(url, {
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+  }
+
+  function sendVote(event) {
+    var form = event.target.closest(".faq-helpful-form");
+    if (!form || !event.submitter) {
+      return;
+    }
+    event.preventDefault();
+    var status = form.parentNode.querySelector(".faq-helpful-status");
+    var buttons = form.querySelectorAll("button");
+    buttons.forEach(function (button) { button.disabled = true; });
+    post(form.action, { helpful: event.submitter.value })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error(String(response.status));
+        }
+        form.hidden = true;
+        status.textContent = status.dataset.thanks;
+      })
+      .catch(function () {
+        buttons.forEach(function (button) { button.disabled = false; });
+        status.textContent = status.dataset.failed;
+      });
+  }
+
+  function reportMissedSearch() {
+    var empty = document.querySelector("[data-missed-search]");
+    var input = document.getElementById("faq-q");
+    if (empty && input && input.value) {
+      post(empty.dataset.missedSearch, { q: input.value }).catch(function () {});
+    }
+  }
+
   openTarget();
   window.addEventListener("hashchange", openTarget);
+  document.addEventListener("submit", sendVote);
+  reportMissedSearch();
 })();

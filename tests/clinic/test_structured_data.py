@@ -9,12 +9,37 @@ import pytest
 from booking.models import Closure, OpeningHours
 
 
-def clinic_node(response) -> dict:
+def node(response, kind: str) -> dict:
     script = re.search(
         r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
     )
     graph = json.loads(script.group(1))["@graph"]
-    return next(node for node in graph if node["@type"] == "MedicalClinic")
+    return next(item for item in graph if item["@type"] == kind)
+
+
+def clinic_node(response) -> dict:
+    return node(response, "MedicalClinic")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "language", "name"),
+    [
+        ("/", "en-US", "Exosome therapy for hair loss"),
+        ("/es/", "es-US", "Terapia con exosomas para la caída del cabello"),
+        ("/contact/", "en-US", "Contact and opening hours"),
+        ("/es/contact/", "es-US", "Contacto y horario"),
+    ],
+)
+def test_a_clinic_page_says_its_language_and_its_visible_title(client, now, path, language, name):
+    response = client.get(path)
+
+    page = node(response, "WebPage")
+    assert page["inLanguage"] == language
+    assert page["name"] == name
+    assert page["url"].endswith(path)
+    assert f"<title>{name} |" in response.content.decode()
+    assert page["about"] == {"@id": clinic_node(response)["@id"]}
 
 
 @pytest.mark.django_db

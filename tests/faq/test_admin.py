@@ -34,7 +34,15 @@ def test_the_editors_group_holds_the_faq_permissions_but_the_clinical_review():
             codename="record_clinical_review"
         )
     )
-    assert set(group.permissions.all()) == faq_permissions
+    # And the readers' feedback: the report, and marking a search handled.
+    feedback = set(
+        Permission.objects.filter(
+            content_type__app_label="feedback",
+            codename__in=["view_answervotes", "view_missedsearch", "change_missedsearch"],
+        )
+    )
+    assert len(feedback) == 3
+    assert set(group.permissions.all()) == faq_permissions | feedback
     codenames = {p.codename for p in faq_permissions}
     for model in ("entry", "topic", "faqpage"):
         for action in ("add", "change", "delete", "view"):

@@ -120,3 +120,31 @@ def test_an_altered_signed_link_is_refused(position, char, now):
     assert response.status_code in (404, 429)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.REQUESTED
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    target=st.sampled_from(
+        [
+            ("/faq/contraindications/helpful/", "helpful"),
+            ("/es/faq/nsaids/helpful/", "helpful"),
+            ("/faq/missed-search/", "q"),
+            ("/es/faq/missed-search/", "q"),
+        ]
+    ),
+    value=HOSTILE,
+)
+def test_the_faq_feedback_survives_any_value(target, value, now):
+    from django.core.cache import cache
+
+    from feedback.models import MissedSearch
+
+    cache.clear()
+    url, field = target
+    response = fresh_client().post(url, {field: value}, HTTP_ORIGIN="http://testserver")
+
+    assert response.status_code in (204, 302, 400, 429)
+    for row in MissedSearch.objects.all():
+        assert len(row.query) <= 100
+        assert not CONTROL.search(row.query) and "\n" not in row.query
