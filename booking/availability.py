@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -284,6 +285,49 @@ def check_slot(
     raise SlotTaken(gettext("Sorry, that time was just taken. Please choose another time."))
 
 
+def has_consultation_before(
+    service: Service, start: datetime, email: str, *, exclude: Booking | None = None
+) -> bool:
+    """Whether the patient (matched by email, as Booking.objects.of_patient does) has
+    the consultation ``service`` requires: completed, or booked to end by ``start``
+    and still holding its place. True when the service requires none."""
+    needed = service.requires_consultation_id
+    if needed is None:
+        return True
+    if not email:
+        return False
+    consultations = Booking.objects.filter(
+        service_id=needed, email__iexact=email, anonymised_at__isnull=True
+    ).filter(
+        Q(status=Booking.Status.COMPLETED) | Q(status__in=Booking.HOLDS_PLACE, end__lte=start)
+    )
+    if exclude is not None:
+        consultations = consultations.exclude(pk=exclude.pk)
+    return consultations.exists()
+
+
+def consultation_refusal(
+    service: Service, start: datetime, email: str, *, exclude: Booking | None = None
+) -> str | None:
+    """Why the patient cannot book ``service`` at ``start`` yet, for the patient; None
+    when they can. Checked under the booking lock by reserve() and move()."""
+    if has_consultation_before(service, start, email, exclude=exclude):
+        return None
+    return gettext(
+        "%(service)s is given only after a consultation, and we have no consultation "
+        "for this email address before that time. Please book a consultation first "
+        "(choose “%(consultation)s” above), or call us."
+    ) % {"service": service.name, "consultation": service.requires_consultation.name}
+
+
+def check_consultation(
+    service: Service, start: datetime, email: str, *, exclude: Booking | None = None
+) -> None:
+    """SlotUnavailable (code "consultation") when consultation_refusal() says why."""
+    if problem := consultation_refusal(service, start, email, exclude=exclude):
+        raise SlotUnavailable(problem, "consultation")
+
+
 def stranding(
     rules: Rules, booking: Booking, *, closures: dict[date, str] | None = None
 ) -> str | None:
@@ -470,10 +514,15 @@ def reserve(
     *,
     now: datetime | None = None,
     skip_notice: bool = False,
+    skip_consultation: bool = False,
     **fields,
 ) -> Booking:
     """
     Create a booking for the slot at `start`, or raise SlotUnavailable.
+
+    A service that requires a consultation first is refused (code "consultation")
+    unless the patient has one (consultation_refusal); `skip_consultation` is the
+    desk's explicit override, recorded in the booking's history by the caller.
 
     The booking rules row is locked for the check and the insert, so two patients
     asking for the last place at once are served one after the other and the
@@ -483,16 +532,27 @@ def reserve(
     with transaction.atomic():
         rules = Rules.locked(now=now, skip_notice=skip_notice)
         slot = check_slot(rules, service, start)
+        if not skip_consultation:
+            check_consultation(service, slot.start, fields.get("email", ""))
         return Booking.objects.create(service=service, start=slot.start, end=slot.end, **fields)
 
 
 def move(
-    booking: Booking, start: datetime, *, now: datetime | None = None, skip_notice: bool = False
+    booking: Booking,
+    start: datetime,
+    *,
+    now: datetime | None = None,
+    skip_notice: bool = False,
+    skip_consultation: bool = False,
 ) -> Booking:
-    """Move `booking` (a locked, fresh copy) to the slot at `start`, under the same lock."""
+    """Move `booking` (a locked, fresh copy) to the slot at `start`, under the same lock.
+
+    A treatment moved by its patient keeps the consultation rule: not before it."""
     with transaction.atomic():
         rules = Rules.locked(now=now, skip_notice=skip_notice)
         slot = check_slot(rules, booking.service, start, exclude=booking)
+        if not skip_consultation:
+            check_consultation(booking.service, slot.start, booking.email, exclude=booking)
         booking.start, booking.end = slot.start, slot.end
         booking.sequence += 1
         booking.save(update_fields=["start", "end", "sequence", "updated_at"])

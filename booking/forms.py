@@ -309,6 +309,12 @@ class RequestForm(SlotFields):
                     "Please read it, then send your request again."
                 ),
             )
+        # Told at once, with the other errors; the rule itself is availability's, and
+        # reserve() checks it again under the booking lock.
+        service, start, email = (cleaned.get(name) for name in ("service", "start", "email"))
+        if service and start and email and "service" not in self.errors:
+            if problem := availability.consultation_refusal(service, start, email):
+                self.add_error("service", problem)
         return cleaned
 
     def patient_details(self) -> dict[str, str]:

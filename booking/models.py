@@ -32,7 +32,11 @@ from clinic.translation_review import TranslationReview
 class ServiceQuerySet(models.QuerySet):
     def bookable(self) -> "ServiceQuerySet":
         """Offered for booking, with the instructions that decide each one's first day."""
-        return self.filter(is_active=True).prefetch_related("instructions")
+        return (
+            self.filter(is_active=True)
+            .select_related("requires_consultation")
+            .prefetch_related("instructions")
+        )
 
 
 class Service(TranslationReview):
@@ -66,6 +70,18 @@ class Service(TranslationReview):
     reminder_at = models.TimeField(
         "appointment reminder: time", default=time(9, 0), help_text="Clinic time."
     )
+    # The rule is availability.consultation_refusal; the desk may override it.
+    requires_consultation = models.ForeignKey(
+        "self",
+        verbose_name="requires a consultation first",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "consultation"},
+        help_text="Patients book this only after this consultation: completed, or booked "
+        "to end before the requested time. Empty: anyone may book it directly.",
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -85,6 +101,12 @@ class Service(TranslationReview):
             return None
         day = clock.today(appointment_start) + timedelta(days=self.reminder_day)
         return clock.at(day, self.reminder_at)
+
+    def clean(self) -> None:
+        if self.requires_consultation_id and self.requires_consultation_id == self.pk:
+            raise ValidationError(
+                {"requires_consultation": "A service cannot require itself first."}
+            )
 
     def preparation_days(self) -> int:
         """How many days before the appointment its earliest instruction starts (3 for NSAIDs)."""
@@ -573,6 +595,11 @@ class Booking(models.Model):
     # When reception confirmed it (or booked it, confirmed at once): the clinic's numbers.
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     consent_version = models.CharField(max_length=20, blank=True, editable=False)
+    # The desk booked a treatment that requires a consultation without one, on
+    # purpose ("Book without a consultation"): kept, and in the history.
+    consultation_waived = models.BooleanField(
+        "booked without a consultation", default=False, editable=False
+    )
 
     internal_notes = models.TextField(
         blank=True, max_length=4000, help_text="For staff only. The patient never sees this."

@@ -180,8 +180,9 @@ def _book(request: HttpRequest) -> HttpResponse:
                 )
             except SlotUnavailable as error:
                 # Most often SlotTaken: someone else took the last place between
-                # the form's check and the lock in availability.reserve.
-                form.add_error("time", str(error))
+                # the form's check and the lock in availability.reserve. A treatment
+                # without its consultation first is about the service, not the time.
+                form.add_error("service" if error.code == "consultation" else "time", str(error))
             except (OperationalError, InterfaceError):
                 # The database connection was cut in the middle (a restart, a
                 # dropped connection). The transaction was rolled back, unless the

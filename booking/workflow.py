@@ -20,6 +20,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from simple_history.utils import update_change_reason
 
 from booking import availability, emails
 from booking.models import Booking, BookingPolicy, Service
@@ -135,6 +136,9 @@ def _locked(
     booking.refresh_from_db()
 
 
+CONSULTATION_WAIVED = "Booked at the desk without a consultation (override)"
+
+
 # --- New bookings ------------------------------------------------------------------
 
 
@@ -166,26 +170,40 @@ def book_at_desk(
     *,
     consent_version: str,
     skip_notice: bool = False,
+    without_consultation: bool = False,
     now: datetime | None = None,
     **patient,
 ) -> Booking:
     """
     Reception books a caller: agreed on the phone, so confirmed at once and the
     patient gets the confirmation with their instructions. `skip_notice` lets the
-    desk fit in a patient who calls this morning; every other rule still applies.
+    desk fit in a patient who calls this morning; `without_consultation` books a
+    treatment that requires a consultation for a patient without one (the desk's
+    explicit override, kept on the booking and in its history); every other rule
+    still applies.
     """
     with transaction.atomic():
+        # The rules' lock first (as in move()): the consultation looked for below
+        # cannot change before the booking is written.
+        BookingPolicy.objects.locked()
+        waived = without_consultation and not availability.has_consultation_before(
+            service, start, patient.get("email", "")
+        )
         booking = availability.reserve(
             service,
             start,
             now=now,
             skip_notice=skip_notice,
+            skip_consultation=without_consultation,
             status=Status.CONFIRMED,
             confirmed_at=timezone.now(),
             consent_at=timezone.now(),
             consent_version=consent_version,
+            consultation_waived=waived,
             **patient,
         )
+        if waived:
+            update_change_reason(booking, CONSULTATION_WAIVED)
         emails.notify_confirmed(booking)
     return booking
 
@@ -240,7 +258,15 @@ def move(
         with _locked(booking, "move", now=now, by_patient=by_patient) as current:
             if start == current.start:
                 raise TransitionNotAllowed("That is already the appointment's time.")
-            availability.move(current, start, now=now, skip_notice=skip_notice)
+            # A patient may not move a treatment before its consultation; the desk
+            # decides (and a treatment the desk booked without one stays so).
+            availability.move(
+                current,
+                start,
+                now=now,
+                skip_notice=skip_notice,
+                skip_consultation=not by_patient or current.consultation_waived,
+            )
             emails.notify_rescheduled(current, by_patient=by_patient)
 
 

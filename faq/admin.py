@@ -10,6 +10,10 @@ TranslationAdmin: no tabs, no script, nothing for the CSP to refuse). Editors ed
 both; only a user with clinic.review_translation publishes the Spanish
 (clinic.translation_admin), and the list filter "Spanish version" finds the texts that
 need review again after an English change.
+
+The clinical review belongs to clinicians (faq.review): only a user with
+faq.record_clinical_review (the Clinicians group) may record the page's review or
+accept a flagged answer as it stands; for everyone else those fields are read-only.
 """
 
 from django import forms
@@ -25,6 +29,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinic import clock
 from clinic.admin_site import ClinicHistoryMixin
 from clinic.translation_admin import TranslationReviewAdminMixin
+from faq import review
 from faq.models import Entry, FaqPage, Topic
 
 
@@ -109,14 +114,20 @@ class EntryAdmin(TranslatedHistoryAdmin):
         "claims_to_check",
         "answer_preview",
         "answer_preview_es",
+        "review_accepted_by",
+        "review_accepted_at",
+        "review_acceptance_note",
         "created",
         "updated",
     ]
+    acceptance_fields = ["accept_flag", "acceptance_note"]
 
     # In words, not Django's boolean icons: a green tick beside "needs review" read as
     # "all fine", the opposite of what it meant.
     @admin.display(description="Clinical review", ordering="needs_review")
     def review_state(self, entry: Entry) -> str:
+        if entry.review_accepted:
+            return "Flagged, accepted by a clinician"
         return "Needs review" if entry.needs_review else "—"
 
     fieldsets = [
@@ -137,14 +148,59 @@ class EntryAdmin(TranslatedHistoryAdmin):
         (
             "Clinical review",
             {
-                "fields": ["needs_review", "review_note", "claims_to_check"],
+                "fields": [
+                    "needs_review",
+                    "review_note",
+                    "claims_to_check",
+                    "review_accepted_by",
+                    "review_accepted_at",
+                    "review_acceptance_note",
+                    # Clinicians only (get_fieldsets):
+                    "accept_flag",
+                    "acceptance_note",
+                ],
                 "description": (
-                    "Hints for the reviewer only: nothing here stops a change being saved."
+                    "Hints for the reviewer only: nothing here stops a change being saved. "
+                    "A clinician may accept a flagged answer as it stands, with a note; "
+                    "a later change of its English text withdraws the acceptance."
                 ),
             },
         ),
         ("Record", {"fields": ["created", "updated"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The clinician's box is declared on the base form before Django builds the
+        # ModelForm from the fieldsets that name it (as clinic.translation_admin does).
+        if review.can_record_review(request.user):
+            kwargs["form"] = type(
+                "EntryAcceptanceForm",
+                (AcceptanceCheck, kwargs.get("form", self.form)),
+                _acceptance_form_fields(),
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not review.can_record_review(request.user):
+            return [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": [
+                            f for f in options["fields"] if f not in self.acceptance_fields
+                        ],
+                    },
+                )
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        if form.cleaned_data.get("accept_flag") and review.can_record_review(request.user):
+            obj.accept_flag(request.user, form.cleaned_data["acceptance_note"])
+        super().save_model(request, obj, form, change)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "question":
@@ -193,10 +249,56 @@ class EntryAdmin(TranslatedHistoryAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class AcceptanceCheck:
+    """Before the entry form's own clean: an acceptance needs a flag and a note."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("accept_flag"):
+            try:
+                review.check_acceptance(
+                    self.instance,
+                    flagged=bool(cleaned.get("needs_review")),
+                    note=cleaned.get("acceptance_note") or "",
+                )
+            except forms.ValidationError as error:
+                self.add_error("acceptance_note", error)
+        return cleaned
+
+
+def _acceptance_form_fields() -> dict:
+    return {
+        "accept_flag": forms.BooleanField(
+            label="I am a clinician and accept this flagged answer as it stands",
+            required=False,
+            help_text="Counts the flag as settled for the page's review; the note says why.",
+        ),
+        "acceptance_note": forms.CharField(
+            label="Note on accepting it",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        ),
+    }
+
+
+class FaqPageForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        recording = set(review.REVIEW_FIELDS) & set(self.changed_data)
+        if recording and cleaned.get("last_reviewed"):
+            try:
+                review.check_review_can_be_recorded()
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(FaqPage)
 class FaqPageAdmin(TranslatedHistoryAdmin):
     """One record: the list page goes straight to it; it cannot be added or deleted."""
 
+    form = FaqPageForm
     fieldsets = [
         (None, {"fields": ["heading"]}),
         (
@@ -204,13 +306,21 @@ class FaqPageAdmin(TranslatedHistoryAdmin):
             {
                 "fields": ["last_reviewed", "next_review_due", "reviewed_by"],
                 "description": (
-                    "Record a review only after a clinician has read every published "
-                    "answer. Editing an entry does not change these dates."
+                    "Recorded by a clinician (the Clinicians group) after reading every "
+                    "published answer, once every flagged answer is resolved or accepted "
+                    "with a note. Editing an entry does not change these dates."
                 ),
             },
         ),
         ("Shown at the foot of the page", {"fields": ["disclaimer", "regulatory_note"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not review.can_record_review(request.user):
+            # Not in the form at all: a posted value is ignored, never saved.
+            readonly = (*readonly, *review.REVIEW_FIELDS)
+        return readonly
 
     def has_add_permission(self, request):
         return False

@@ -3,11 +3,12 @@
 import unicodedata
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Case, Q, When
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from simple_history.models import HistoricalRecords
 
 from clinic import clock
@@ -177,6 +178,27 @@ class Entry(TranslationReview):
     review_note = models.TextField(
         blank=True, help_text="For staff only: what the reviewer should look at."
     )
+    # A clinician may accept a flagged answer as it stands, with a note, instead of
+    # having it rewritten: the page review then counts it as settled (faq.review).
+    # Any later change of its English text, or a new flag, withdraws the acceptance.
+    review_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="flag accepted by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    review_accepted_at = models.DateTimeField(
+        "flag accepted at", null=True, blank=True, editable=False
+    )
+    review_acceptance_note = models.TextField(
+        "clinician's note on accepting the flag",
+        blank=True,
+        max_length=2000,
+        help_text="Why the answer may stay as it is although it is flagged.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -191,7 +213,64 @@ class Entry(TranslationReview):
     def __str__(self) -> str:
         return self.question
 
+    @property
+    def review_accepted(self) -> bool:
+        return self.needs_review and self.review_accepted_at is not None
+
+    @property
+    def review_outstanding(self) -> bool:
+        """Flagged, and neither resolved (unflagged) nor accepted by a clinician."""
+        return self.needs_review and not self.review_accepted
+
+    def accept_flag(self, user, note: str) -> None:
+        """The clinician accepts this flagged answer as it stands (saved by the caller)."""
+        self.review_accepted_by = user
+        self.review_accepted_at = timezone.now()
+        self.review_acceptance_note = note.strip()
+
+    def withdraw_acceptance(self) -> None:
+        self.review_accepted_by = None
+        self.review_accepted_at = None
+        self.review_acceptance_note = ""
+
+    def _acceptance_lapsed(self) -> bool:
+        """The text a clinician accepted changed, or the answer was flagged anew."""
+        if self.review_accepted_at is None:
+            return False
+        if not self.needs_review:
+            return True
+        loaded = getattr(self, "_loaded_acceptance", None)
+        if loaded is None:
+            return False
+        texts, was_flagged, was_accepted_at = loaded
+        if was_accepted_at != self.review_accepted_at:
+            return False  # accepted just now, as it stands
+        return texts != (self.question_en, self.answer_en) or not was_flagged
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if {"question_en", "answer_en", "needs_review", "review_accepted_at"} <= set(
+            instance.__dict__
+        ):
+            instance._loaded_acceptance = (
+                (instance.question_en, instance.answer_en),
+                instance.needs_review,
+                instance.review_accepted_at,
+            )
+        return instance
+
     def save(self, *args, **kwargs):
+        if self._acceptance_lapsed():
+            self.withdraw_acceptance()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *update_fields,
+                    "review_accepted_by",
+                    "review_accepted_at",
+                    "review_acceptance_note",
+                }
         # Each language's answer rendered from its own Markdown (faq.translation), set
         # on the language columns: the plain attributes follow the reader's language.
         self.answer_html_en = render_markdown(self.answer_en or "")
@@ -205,6 +284,11 @@ class Entry(TranslationReview):
                 "answer_html_es",
             }
         super().save(*args, **kwargs)
+        self._loaded_acceptance = (
+            (self.question_en, self.answer_en),
+            self.needs_review,
+            self.review_accepted_at,
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("faq:index") + "#" + self.slug
@@ -215,7 +299,8 @@ class Entry(TranslationReview):
 
 
 REGULATORY_NOTE_HELP = (
-    "Empty by default; shown on the page when filled in. For the reviewer: the US Food "
+    "Shown at the foot of the page when filled in; shipped with the plain fact, kept "
+    "current by a clinician. For the reviewer: the US Food "
     "and Drug Administration (FDA) has approved no exosome product. Its public notices "
     "of 2019 (consumer alert on regenerative medicine products, including exosomes) "
     "and 2020 (public safety notification on exosome products) say so and warn about "
@@ -261,6 +346,11 @@ class FaqPage(TranslationReview):
     class Meta:
         verbose_name = "FAQ page and clinical review"
         verbose_name_plural = "FAQ page and clinical review"
+        # Held by the Clinicians group only (faq migration 0008): FAQ editors edit the
+        # texts, a clinician records that the page was reviewed.
+        permissions = [
+            ("record_clinical_review", "Can record the FAQ page's clinical review"),
+        ]
 
     def __str__(self) -> str:
         return "FAQ page and clinical review"

@@ -21,7 +21,7 @@ from clinic import clock, pagecache, structured_data
 from faq.models import Entry, FaqPage, Topic
 
 # One copy per language: the texts, their review state and the dates differ.
-CACHE_KEY_PREFIX = "faq:page:v2"
+CACHE_KEY_PREFIX = "faq:page:v3"
 # Invalidation is explicit; the timeout only bounds the life of a page left stale by
 # a change that bypasses signals (a raw SQL fix, a QuerySet.update in a shell).
 CACHE_TIMEOUT = 60 * 60
@@ -72,8 +72,9 @@ def entry_data(entry: Entry) -> dict:
         # the one HTML from the database that templates may show unescaped.
         "answer_html": mark_safe(entry.answer_html),  # noqa: S308  # nosec B308, B703  # nosemgrep: mark-safe-only-on-sanitised-html
         "is_essential": entry.is_essential,
-        # A flagged answer tells patients their own instructions take precedence.
-        "needs_review": entry.needs_review,
+        # A flagged answer tells patients their own instructions take precedence, until
+        # it is resolved or a clinician accepts it as it stands (faq.review).
+        "needs_review": entry.review_outstanding,
         # Spanish is read but not yet reviewed: this is the English text.
         "pending": shown_in_english(entry, "question", "answer"),
     }

@@ -100,3 +100,17 @@ def make_staff(username: str, *groups: str, superuser: bool = False) -> User:
 @pytest.fixture
 def superuser(db) -> User:
     return make_staff("boss", superuser=True)
+
+
+def make_past_consultation(**overrides) -> Booking:
+    """Pat Example's completed consultation on Tuesday 24 November 2026: what the
+    exosome treatment requires first (booking migration 0015)."""
+    fields = {"start": at(date(2026, 11, 24), 10), "status": Booking.Status.COMPLETED}
+    fields.update(overrides)
+    return make_booking(**fields)
+
+
+@pytest.fixture
+def consulted(db) -> Booking:
+    """The patient (pat@example.com) has had their consultation: they may book the treatment."""
+    return make_past_consultation()

@@ -165,7 +165,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     ]
     # The patient's signed link is built from the access key: it never appears here.
     view_on_site = False
-    history_list_display = ["status", "history_when"]
+    history_list_display = ["status", "history_when", "consultation_waived"]
     change_form_template = "admin/booking/booking/change_form.html"
     change_list_template = "admin/booking/booking/change_list.html"
 
@@ -183,7 +183,10 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
         if obj is None:
             # The day and time come from the picker under the service (change_form.html).
             return [
-                ("Appointment", {"fields": ["service", "skip_notice"]}),
+                (
+                    "Appointment",
+                    {"fields": ["service", "skip_notice", "without_consultation"]},
+                ),
                 (
                     "Patient",
                     {"fields": ["name", "email", "phone", "language", "notes", "consent"]},
@@ -202,7 +205,12 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             (
                 "Record",
                 {
-                    "fields": ["consent_record", "created_at", "updated_at"],
+                    "fields": [
+                        "consent_record",
+                        "consultation_waived",
+                        "created_at",
+                        "updated_at",
+                    ],
                     "classes": ["collapse"],
                 },
             ),
@@ -220,6 +228,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             "other_visits",
             "follow_ups",
             "consent_record",
+            "consultation_waived",
             "created_at",
             "updated_at",
         ]
@@ -304,6 +313,7 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 form.start,
                 consent_version=BookingPolicy.current().consent_version,
                 skip_notice=form.cleaned_data["skip_notice"],
+                without_consultation=form.cleaned_data["without_consultation"],
                 internal_notes=form.cleaned_data["internal_notes"],
                 **form.details(),
             )

@@ -21,6 +21,11 @@ FOR_STAFF = {
     ),
     "not_a_time": "That is not one of the clinic's appointment times. Choose a free time.",
     "taken": "That time is full now (another booking took it). Choose another free time.",
+    "consultation": (
+        "This patient has no consultation before this time (none completed, and none "
+        "booked to end before it under this email). Book the consultation first, or "
+        "tick “Book without a consultation” if a clinician agreed."
+    ),
 }
 
 
@@ -137,8 +142,15 @@ class DeskBookingForm(forms.ModelForm):
             )
         except availability.SlotUnavailable as error:
             self.add_error("time", FOR_STAFF.get(error.code, str(error)))
-        else:
-            self.start = start
+            return cleaned
+        if not self.instance.pk and not cleaned.get("without_consultation"):
+            # The same rule as the patient's (availability), under the same lock;
+            # only the desk may override it, explicitly.
+            email = cleaned.get("email") or ""
+            if availability.consultation_refusal(service, start, email):
+                self.add_error("without_consultation", FOR_STAFF["consultation"])
+                return cleaned
+        self.start = start
         return cleaned
 
     def _move_refusal(self) -> str | None:
@@ -162,6 +174,14 @@ class DeskBookingAddForm(DeskBookingForm):
     consent = forms.BooleanField(
         label="The patient agreed",
         help_text="Read the agreement to the patient; tick only when they said yes.",
+    )
+    without_consultation = forms.BooleanField(
+        label="Book without a consultation",
+        required=False,
+        help_text=(
+            "Only for a service that requires a consultation first, when the patient has "
+            "none before this time and a clinician agreed. Kept in the booking's history."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

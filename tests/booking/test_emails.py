@@ -81,7 +81,7 @@ def events(part) -> list:
 # --- A new request --------------------------------------------------------------
 
 
-def test_a_request_tells_the_patient_it_is_not_confirmed_yet(treatment, now, commit):
+def test_a_request_tells_the_patient_it_is_not_confirmed_yet(consulted, treatment, now, commit):
     with commit():
         request_treatment(treatment)
 
@@ -92,7 +92,7 @@ def test_a_request_tells_the_patient_it_is_not_confirmed_yet(treatment, now, com
     assert "Tuesday, December 8, 2026 at 10:00 am" in html_of(message)
 
 
-def test_a_request_email_has_the_patients_own_preparation_dates(treatment, now, commit):
+def test_a_request_email_has_the_patients_own_preparation_dates(consulted, treatment, now, commit):
     with commit():
         request_treatment(treatment)
 
@@ -102,7 +102,9 @@ def test_a_request_email_has_the_patients_own_preparation_dates(treatment, now, 
         assert "on Monday, December 7" in text
 
 
-def test_a_request_tells_reception_with_a_link_to_the_booking_in_the_admin(treatment, now, commit):
+def test_a_request_tells_reception_with_a_link_to_the_booking_in_the_admin(
+    consulted, treatment, now, commit
+):
     with commit():
         booking = request_treatment(treatment)
 
@@ -114,7 +116,7 @@ def test_a_request_tells_reception_with_a_link_to_the_booking_in_the_admin(treat
     assert "Pat Example" in message.body
 
 
-def test_reception_subjects_never_name_the_patient(treatment, now, commit):
+def test_reception_subjects_never_name_the_patient(consulted, treatment, now, commit):
     with commit():
         booking = request_treatment(treatment)
     with commit():
@@ -129,7 +131,7 @@ def test_reception_subjects_never_name_the_patient(treatment, now, commit):
 
 
 @override_settings(CLINIC_RECEPTION_EMAIL="")
-def test_no_reception_email_when_no_reception_address_is_set(treatment, now, commit):
+def test_no_reception_email_when_no_reception_address_is_set(consulted, treatment, now, commit):
     with commit():
         request_treatment(treatment)
 
@@ -398,7 +400,7 @@ STEPS = {
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_no_subject_names_the_treatment(step, treatment, now, commit):
+def test_no_subject_names_the_treatment(consulted, step, treatment, now, commit):
     booking = make_booking(service=treatment)
     with commit():
         STEPS[step](booking)
@@ -450,7 +452,7 @@ def test_a_move_by_the_clinic_does_not_email_reception(treatment, now, commit):
     assert sent_to(RECEPTION) == []
 
 
-def test_a_move_by_the_patient_tells_reception_the_old_time(treatment, now, commit):
+def test_a_move_by_the_patient_tells_reception_the_old_time(consulted, treatment, now, commit):
     booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
     with commit():
         workflow.move(booking, at(date(2026, 12, 9), 11), by_patient=True)
@@ -495,7 +497,9 @@ def test_a_cancellation_marks_the_preparation_days_cancelled(treatment, now, com
     assert "marks the preparation days in your calendar as cancelled" in message.body
 
 
-def test_cancelling_an_unconfirmed_request_sends_no_calendar_file(treatment, now, commit):
+def test_cancelling_an_unconfirmed_request_sends_no_calendar_file(
+    consulted, treatment, now, commit
+):
     with commit():
         booking = request_treatment(treatment)
     with commit():
@@ -543,7 +547,7 @@ def test_nothing_is_sent_or_kept_when_the_change_is_rolled_back(treatment, now, 
     assert not OutgoingEmail.objects.exists()
 
 
-def test_every_email_is_recorded_in_the_outbox_as_sent(treatment, now, commit):
+def test_every_email_is_recorded_in_the_outbox_as_sent(consulted, treatment, now, commit):
     with commit():
         booking = request_treatment(treatment)
 
@@ -559,7 +563,7 @@ def test_every_email_is_recorded_in_the_outbox_as_sent(treatment, now, commit):
 
 @pytest.mark.parametrize("service_slug", ["exosome-treatment", "consultation"])
 def test_every_email_of_a_bookings_life_parses_with_its_calendar_parts_in_place(
-    service_slug, now, commit
+    consulted, service_slug, now, commit
 ):
     """Request, confirmation, move, resend, cancellation: each message as a client reads it."""
     service = Service.objects.get(slug=service_slug)

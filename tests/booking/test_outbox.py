@@ -107,7 +107,7 @@ def test_an_ics_is_an_alternative_as_text_calendar_with_its_method(now, commit):
 # --- When the mail server is away -----------------------------------------------
 
 
-def test_a_failed_send_never_undoes_the_booking(treatment, now, commit):
+def test_a_failed_send_never_undoes_the_booking(consulted, treatment, now, commit):
     with server_down(), commit():
         booking = workflow.request(
             treatment,
@@ -153,7 +153,9 @@ def test_a_refused_recipient_does_not_stop_the_run(now):
     assert report == outbox.SendReport(failed=3)
 
 
-def test_a_request_only_queues_its_mail(treatment, now, django_capture_on_commit_callbacks):
+def test_a_request_only_queues_its_mail(
+    consulted, treatment, now, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         workflow.request(
             treatment,

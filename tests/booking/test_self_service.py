@@ -185,7 +185,7 @@ class TestCancelling:
 
 @pytest.mark.django_db
 class TestMoving:
-    def test_post_moves_to_a_free_time(self, client, now, booking):
+    def test_post_moves_to_a_free_time(self, consulted, client, now, booking):
         response = client.post(manage(booking, "move"), {"date": "2026-12-09", "time": "11:00"})
         assert response.status_code == 302
         booking.refresh_from_db()
@@ -193,11 +193,11 @@ class TestMoving:
         assert booking.end == at(date(2026, 12, 9), 12)
         assert booking.sequence == 1
 
-    def test_reception_is_told(self, client, now, booking):
+    def test_reception_is_told(self, consulted, client, now, booking):
         client.post(manage(booking, "move"), {"date": "2026-12-09", "time": "11:00"})
         assert reception_told(booking)
 
-    def test_the_page_then_shows_the_new_time(self, client, now, booking):
+    def test_the_page_then_shows_the_new_time(self, consulted, client, now, booking):
         response = client.post(
             manage(booking, "move"), {"date": "2026-12-09", "time": "11:00"}, follow=True
         )

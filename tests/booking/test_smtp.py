@@ -23,7 +23,7 @@ def run_jobs_in(minutes: int) -> str:
 
 
 def test_with_the_mail_server_down_a_request_still_succeeds(
-    now, treatment, smtp_mailer, commit_and_send
+    consulted, now, treatment, smtp_mailer, commit_and_send
 ):
     with commit_and_send():
         booking = workflow.request(

@@ -159,7 +159,9 @@ def test_an_english_booking_confirmed_meanwhile_stays_english(desk, treatment, c
 
 
 @override_settings(CLINIC_RECEPTION_EMAIL="reception@viningssurgery.example")
-def test_reception_is_told_of_a_spanish_request_in_english(treatment, now, commit_and_send):
+def test_reception_is_told_of_a_spanish_request_in_english(
+    consulted, treatment, now, commit_and_send
+):
     with commit_and_send(), translation.override("es"):
         workflow.request(
             treatment,
@@ -295,7 +297,7 @@ def test_an_english_bookings_link_is_not_redirected(client, now):
     assert client.get(links.manage_path(booking)).status_code == 200
 
 
-def test_a_spanish_patient_moves_their_booking_in_spanish(client, treatment, now):
+def test_a_spanish_patient_moves_their_booking_in_spanish(consulted, client, treatment, now):
     booking = spanish_booking(treatment)
     token = links.make_token(booking)
 

@@ -228,7 +228,7 @@ class TestSuccess:
         assert "Reception confirms by email" in text
         assert "no-store" in response["Cache-Control"]
 
-    def test_the_done_page_shows_dated_instructions_for_a_treatment(self, client, now):
+    def test_the_done_page_shows_dated_instructions_for_a_treatment(self, consulted, client, now):
         response = post(client, service="exosome-treatment", follow=True)
         text = page_text(response)
         assert "No NSAIDs — from Saturday, December 5 until Tuesday, December 29" in text

@@ -17,7 +17,7 @@ from booking.links import manage_path
 from booking.models import Booking, Service
 from clinic.clock import format_day
 from tests.browser.conftest import axe_violations, screenshot
-from tests.conftest import make_booking
+from tests.conftest import make_booking, make_past_consultation
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -59,6 +59,8 @@ def fill_details(page, name: str = "Pat Example", email: str = "pat@example.com"
 
 
 def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
+    # The treatment comes after a consultation: this patient has had theirs.
+    make_past_consultation()
     [slot] = free_slots("exosome-treatment")
     day = slot.start.date()
     page.goto("/")
@@ -75,7 +77,7 @@ def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
 
     page.wait_for_load_state()
     assert page.url.endswith("/book/done/"), page.inner_text(".error-summary, main")[:600]
-    booking = Booking.objects.get()
+    booking = Booking.objects.get(service__slug="exosome-treatment")
     assert booking.start == slot.start
     text = page.inner_text("main")
     assert booking.reference in text
@@ -185,6 +187,7 @@ def phone_page(page):
 
 def test_a_spanish_speaking_patient_books_on_a_phone_and_manages_the_booking(phone_page):
     page = phone_page
+    make_past_consultation(name="Lucía Pérez", email="lucia@example.com", language="es")
     [slot] = free_slots("exosome-treatment")
     page.goto("/es/book/")
     assert page.locator("html").get_attribute("lang") == "es"
@@ -200,7 +203,7 @@ def test_a_spanish_speaking_patient_books_on_a_phone_and_manages_the_booking(pho
 
     page.wait_for_load_state()
     assert page.url.endswith("/es/book/done/"), page.inner_text(".error-summary, main")[:600]
-    booking = Booking.objects.get()
+    booking = Booking.objects.get(service__slug="exosome-treatment")
     assert booking.language == "es"
     text = page.inner_text("main")
     assert "Gracias, hemos recibido su solicitud" in text
@@ -222,3 +225,48 @@ def test_a_spanish_speaking_patient_books_on_a_phone_and_manages_the_booking(pho
     assert page.console_errors == []
     assert page.other_hosts == []
     screenshot(page, "manage-es")
+
+
+@pytest.mark.parametrize(
+    ("path", "requirement", "link", "refusal"),
+    [
+        (
+            "/book/",
+            "Given only after a consultation with us.",
+            "Book a consultation first",
+            "is given only after a consultation",
+        ),
+        (
+            "/es/book/",
+            "Se realiza solo después de una consulta con nosotros.",
+            "Reserve primero una consulta",
+            "se realiza solo después de una consulta",
+        ),
+    ],
+    ids=["en", "es"],
+)
+def test_a_new_patient_choosing_the_treatment_is_offered_the_consultation_first(
+    page, path, requirement, link, refusal
+):
+    [slot] = free_slots("exosome-treatment")
+    page.goto(path)
+    with page.expect_response(lambda response: "/book/times/" in response.url):
+        page.get_by_text("Exosome hair-loss treatment", exact=True).click()
+    assert requirement in page.inner_text(".service-options")
+    assert axe_violations(page) == []
+    screenshot(page, f"book-treatment-chosen-{path.strip('/').replace('/', '-')}")
+
+    pick_time(page, slot)
+    fill_details(page, email="new.patient@example.com")
+    page.get_by_role("button", name=re.compile("Request appointment|Solicitar cita")).click()
+    page.wait_for_load_state()
+    assert refusal in page.inner_text(".error-summary")
+    assert not Booking.objects.exists()
+    assert axe_violations(page) == []
+    screenshot(page, f"book-treatment-refused-{path.strip('/').replace('/', '-')}")
+
+    page.get_by_role("link", name=link, exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("input[name=service][value=consultation]").is_checked()
+    assert page.console_errors == []
+    assert page.other_hosts == []

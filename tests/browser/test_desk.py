@@ -126,7 +126,7 @@ def test_a_receptionist_books_a_caller_through_the_picker_and_the_week_shows_it(
     log_in(page, "rita", "Receptionists")
 
     page.goto("/admin/booking/booking/add/")
-    page.get_by_label("Consultation").check()
+    page.get_by_label("Consultation", exact=True).check()
     page.locator("#id_day").fill(day.isoformat())  # booking.js fetches that day's times
     page.wait_for_selector(f"[data-time-picker-content][data-day='{day.isoformat()}']")
     page.locator(f"label[for='time-{slot.value.replace(':', '')}']").click()

@@ -109,12 +109,15 @@ def test_slugs_are_readable_and_unique():
     assert all(slug.replace("-", "").isalnum() and slug.islower() for slug in slugs)
 
 
-def test_the_page_starts_unreviewed_with_a_disclaimer_and_no_regulatory_note():
+def test_the_page_starts_unreviewed_with_a_disclaimer_and_the_regulatory_fact():
     page = FaqPage.load()
     assert not page.is_reviewed
     assert page.reviewed_by == ""
     assert "not medical advice" in page.disclaimer
-    assert page.regulatory_note == ""
+    # The plain fact, shipped by faq migration 0009; clinicians keep it current.
+    assert page.regulatory_note.startswith(
+        "No exosome product is approved by the US Food and Drug Administration (FDA)."
+    )
 
 
 def test_the_imported_version_of_every_entry_is_in_the_history():

@@ -165,6 +165,7 @@ def test_a_text_published_without_its_spanish_is_still_marked_english(client, su
     item.save()
     page = FaqPage.load()
     page.regulatory_note_en = "No exosome product is FDA approved."
+    page.regulatory_note_es = ""
     page.save()
     publish(item, page, user=superuser)
 

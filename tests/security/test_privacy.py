@@ -77,7 +77,10 @@ def test_a_name_cannot_inject_email_headers(client, now, django_capture_on_commi
 @pytest.mark.django_db
 def test_subjects_never_carry_patient_text(now, django_capture_on_commit_callbacks):
     from booking.models import Service
+    from tests.conftest import make_past_consultation
 
+    # The treatment comes after a consultation: this patient has had theirs.
+    make_past_consultation(name=PATIENT["name"], email=PATIENT["email"])
     with django_capture_on_commit_callbacks(execute=True):
         workflow.request(
             Service.objects.get(slug="exosome-treatment"),

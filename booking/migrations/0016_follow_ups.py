@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('booking', '0013_spanish_drafts'),
+        ('booking', '0015_treatment_after_consultation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -90,7 +90,7 @@ def unship(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0014_follow_ups"),
+        ("booking", "0016_follow_ups"),
         ("clinic", "0004_translation_reviewers_group"),
     ]
 
