@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", views.privacy, name="privacy"),
     path("faq/", include("faq.urls")),
     path("book/", include("booking.urls")),
+    path("book/", include("intake.urls")),
     prefix_default_language=False,
 )
 
