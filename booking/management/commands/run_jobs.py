@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from booking import outbox, reminders
 from clinic import clock, ratelimit
+from intake import reminders as intake_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,10 @@ class Command(BaseCommand):
         "has not started, one about the time after it only within a day of its "
         "moment; none once its instruction's last day has passed, and a late one is "
         "worded for the moment it is read. A service's own appointment reminder goes "
-        "from its moment until the appointment starts. Each is queued once per "
+        "from its moment until the appointment starts. A treatment's health questions "
+        "or consent still to do get one reminder from the questionnaire's day and time "
+        "until the appointment (none once both are done or after a cancellation). Each "
+        "is queued once per "
         "appointment time. Failed mail is retried "
         "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
         "'gave up'), after MAIL_MAX_ATTEMPTS attempts. This is what sends every email "
@@ -107,6 +111,8 @@ class Command(BaseCommand):
     def run_once(self, now: datetime | None, *, quiet_when_idle: bool = False) -> None:
         now = now or timezone.now()
         queued = reminders.queue_due(now)
+        # Health questions or consent still to do before a treatment (the link only).
+        queued += intake_reminders.queue_due(now)
         report = outbox.send_due(now)
         if not settings.REDIS_URL:
             # Without Redis the rate limits are rows that nothing else deletes; a
