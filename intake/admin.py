@@ -72,14 +72,17 @@ class ContentReviewMixin:
         self.message_user(request, f"Review recorded for {len(items)}.", messages.SUCCESS)
 
 
-class ContentAdmin(
-    ContentReviewMixin,
+class TextAdmin(
     ClinicTimeMixin,
     ClinicHistoryMixin,
     TranslationReviewAdminMixin,
     TranslationAdmin,
     SimpleHistoryAdmin,
 ):
+    """English and Spanish side by side, the Spanish review, the history."""
+
+
+class ContentAdmin(ContentReviewMixin, TextAdmin):
     actions = ["record_content_review", "mark_spanish_reviewed"]
 
 
@@ -92,7 +95,7 @@ class QuestionnaireAdmin(ContentAdmin):
         return questionnaire.questions.filter(retired=False).count()
 
 
-class QuestionAdmin(ContentAdmin):
+class QuestionAdmin(TextAdmin):
     list_display = ["text", "questionnaire", "section", "kind", "required", "order", "retired"]
     list_filter = ["questionnaire", "kind", "retired"]
     list_select_related = ["questionnaire"]

@@ -4,7 +4,9 @@ account, the signed link), a clinician, a receptionist, a manager and an FAQ edi
 """
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from booking.links import make_token
 from booking.models import Booking
@@ -12,6 +14,15 @@ from intake.models import Question, Questionnaire
 from tests.conftest import make_booking, make_staff
 
 ASPIRIN = "Do you take aspirin, a blood thinner"
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    # As in tests/booking/conftest.py: a request to a Spanish page leaves Spanish active
+    # in the test's thread; each test starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
