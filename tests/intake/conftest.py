@@ -11,6 +11,7 @@ from django.utils import translation
 from booking.links import make_token
 from booking.models import Booking
 from intake.models import Question, Questionnaire
+from tests.booking.conftest import commit_and_send  # noqa: F401 - the same fixture
 from tests.conftest import make_booking, make_staff
 
 ASPIRIN = "Do you take aspirin, a blood thinner"

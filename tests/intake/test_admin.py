@@ -24,9 +24,7 @@ def answer(booking, **by_start):
 
 @pytest.fixture
 def flagged(treatment, now) -> Booking:
-    booking = make_booking(
-        service=treatment, status=Booking.Status.CONFIRMED, name="Fran Example"
-    )
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED, name="Fran Example")
     answer(booking, **{ASPIRIN: "yes"})
     return booking
 
@@ -161,7 +159,9 @@ def test_the_day_sheet_shows_the_state_and_never_an_answer(client, receptionist,
     assert "aspirin" not in html.lower() and "Flagged" not in html
 
 
-def test_a_receptionist_cannot_complete_an_uncleared_treatment(client, receptionist, treatment, now):
+def test_a_receptionist_cannot_complete_an_uncleared_treatment(
+    client, receptionist, treatment, now
+):
     from datetime import timedelta
 
     booking = make_booking(
@@ -204,7 +204,9 @@ def test_a_manager_edits_a_question_and_it_has_a_history(client, manager, treatm
 
     assert page.status_code == 200
     assert 'name="text_es"' in page.content.decode()
-    assert client.get(reverse("admin:intake_question_history", args=[question.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:intake_question_history", args=[question.pk])).status_code == 200
+    )
 
 
 def test_an_answered_question_cannot_be_deleted_only_retired(client, manager, flagged):
