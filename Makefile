@@ -97,8 +97,8 @@ lint: install-dev migrations-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
-	$(BIN)/bandit -q -c pyproject.toml -r clinic faq feedback booking
-	$(BIN)/semgrep scan --config .semgrep.yml --error --metrics=off --disable-version-check --quiet clinic faq feedback booking templates
+	$(BIN)/bandit -q -c pyproject.toml -r clinic faq feedback booking intake
+	$(BIN)/semgrep scan --config .semgrep.yml --error --metrics=off --disable-version-check --quiet clinic faq feedback booking intake templates
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=true $(MANAGE) check_translations
 

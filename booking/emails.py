@@ -130,10 +130,24 @@ def _queue_for_reception(booking: Booking, kind: str, address: str, **extra) -> 
     outbox.queue(to=address, kind=kind, template=kind, context=context, booking=booking)
 
 
+def intake_context(booking: Booking) -> dict:
+    """What is still to do before a treatment, and its links (never a question or answer)."""
+    from intake.steps import intake_state  # intake builds on booking
+
+    manage_url = links.manage_url(booking)
+    return {
+        "intake": intake_state(booking),
+        "health_url": manage_url + "health/",
+        "consent_url": manage_url + "consent/",
+    }
+
+
 @in_booking_language
 def notify_requested(booking: Booking) -> None:
     """Patient: 'we have your request' with instructions; reception: new request."""
-    _to_patient(booking, Kind.REQUEST_RECEIVED, patient_context(booking))
+    _to_patient(
+        booking, Kind.REQUEST_RECEIVED, patient_context(booking, **intake_context(booking))
+    )
     _to_reception(booking, Kind.RECEPTION_NEW)
 
 

@@ -693,6 +693,8 @@ class OutgoingEmail(models.Model):
         INSTRUCTIONS = "instructions", "Instructions (resent)"
         REMINDER = "reminder", "Reminder"
         APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+        # Health questions or consent still to do (intake.reminders): the link only.
+        INTAKE_REMINDER = "intake_reminder", "Reminder: health questions and consent"
         RECEPTION_NEW = "reception_new", "To reception: new request"
         RECEPTION_CHANGE = "reception_change", "To reception: patient changed booking"
         FOLLOW_UP = "follow_up", "Follow-up after the appointment"
@@ -751,6 +753,12 @@ class OutgoingEmail(models.Model):
                 fields=["booking", "follow_up"],
                 condition=Q(follow_up__isnull=False),
                 name="one_email_per_follow_up",
+            ),
+            # The intake reminder (intake.reminders): once per booking and appointment time.
+            models.UniqueConstraint(
+                fields=["booking", "appointment_start"],
+                condition=Q(kind="intake_reminder"),
+                name="one_intake_reminder_per_appointment_time",
             ),
         ]
 

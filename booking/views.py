@@ -40,6 +40,7 @@ from clinic.ratelimit import (
     SELF_SERVICE_PER_ADDRESS,
     limit_posts,
 )
+from intake.steps import intake_state
 
 logger = logging.getLogger(__name__)
 
@@ -260,10 +261,18 @@ def done(request: HttpRequest) -> HttpResponse:
         # details and link: after a few minutes this browser gets a page without them.
         del request.session[SESSION_KEY]
         return render(request, "booking/done_later.html")
+    manage_path = links.manage_path(booking)
     return render(
         request,
         "booking/done.html",
-        {"booking": booking, "manage_path": links.manage_path(booking)},
+        {
+            "booking": booking,
+            "manage_path": manage_path,
+            # What is still to do before a treatment (health questions, consent).
+            "intake": intake_state(booking),
+            "health_url": manage_path + "health/",
+            "consent_url": manage_path + "consent/",
+        },
     )
 
 
@@ -342,6 +351,7 @@ def _manage_page(
         "booking": booking,
         "token": token,
         "can_change": booking.patient_can_change(rules.now),
+        "intake": intake_state(booking),
     }
     if context["can_change"]:
         data = data if data is not None else request.GET

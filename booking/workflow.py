@@ -110,6 +110,11 @@ def refusal(
     if step.after_start and not booking.has_started(now):
         what = step.label.removeprefix("Mark ")
         return f"A booking cannot be marked {what} before its appointment has started."
+    if key == "complete" and booking.service.kind == Service.Kind.TREATMENT:
+        # Screened before treated: a signed consent and a clinician's clearance.
+        from intake.steps import completion_refusal  # intake builds on this module
+
+        return completion_refusal(booking)
     return None
 
 

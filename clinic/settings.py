@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "faq",
     "feedback",
     "booking",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -405,6 +406,10 @@ except OSError as error:
 # Personal data of bookings whose appointment is older than this is anonymised
 # by `manage.py purge_old_bookings` (stated in the privacy notice).
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 730)
+# Answers, signed consents and clinicians' reviews are patient records: Georgia
+# requires them kept at least ten years. purge_old_bookings keeps them this long
+# while the booking's other personal data follow BOOKING_RETENTION_DAYS.
+CLINICAL_RECORD_RETENTION_DAYS = env_int("CLINICAL_RECORD_RETENTION_DAYS", 3650)
 # A patient's emailed link stops opening this many days after the appointment's
 # day (booking.links.expired); the patient is shown the clinic's phone number.
 BOOKING_LINK_DAYS_AFTER = env_int("BOOKING_LINK_DAYS_AFTER", 30)

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("faq/", include("faq.urls")),
     path("faq/", include("feedback.urls")),
     path("book/", include("booking.urls")),
+    path("book/", include("intake.urls")),
     prefix_default_language=False,
 )
 

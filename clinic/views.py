@@ -44,6 +44,9 @@ def privacy(request):
     context = {
         "retention_days": settings.BOOKING_RETENTION_DAYS,
         "retention_years": retention_years,
+        # Health answers, consents and reviews: patient records (intake).
+        "clinical_days": settings.CLINICAL_RECORD_RETENTION_DAYS,
+        "clinical_years": settings.CLINICAL_RECORD_RETENTION_DAYS // 365,
     }
     return pagecache.public(render(request, "clinic/privacy.html", context))
 

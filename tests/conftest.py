@@ -97,6 +97,57 @@ def make_staff(username: str, *groups: str, superuser: bool = False) -> User:
     return user
 
 
+def complete_intake(booking: Booking, *, flagged: bool = False, cleared: bool = True) -> None:
+    """
+    The treatment's health questions answered, its consent signed and (by default) a
+    clinician's clearance, written straight as records: for tests about something
+    else (reminders, completing, purging) whose patient has done everything.
+    """
+    from django.utils import timezone
+
+    from intake.models import (
+        ClinicalReview,
+        ConsentDocument,
+        ConsentSignature,
+        Questionnaire,
+        Submission,
+        text_hash,
+    )
+
+    questionnaire = Questionnaire.for_service(booking.service)
+    if questionnaire is not None:
+        Submission.objects.create(
+            booking=booking,
+            questionnaire=questionnaire,
+            patient_name=booking.name,
+            language=booking.language,
+            flagged=flagged,
+            submitted_at=timezone.now(),
+        )
+    document = ConsentDocument.for_service(booking.service)
+    if document is not None:
+        text = document.render(booking)
+        ConsentSignature.objects.create(
+            booking=booking,
+            document=document,
+            document_version=document.version,
+            document_title=document.title,
+            text_shown=text,
+            text_sha256=text_hash(text),
+            language=booking.language,
+            typed_name=booking.name,
+            signed_at=timezone.now(),
+        )
+    if cleared:
+        ClinicalReview.objects.create(
+            booking=booking,
+            decision=ClinicalReview.Decision.CLEARED,
+            decided_by=User.objects.filter(username="clara-auto").first()
+            or make_staff("clara-auto", "Clinicians"),
+            decided_at=timezone.now(),
+        )
+
+
 @pytest.fixture
 def superuser(db) -> User:
     return make_staff("boss", superuser=True)

@@ -16,6 +16,7 @@ from booking.admin.forms import DaySheetForm, PeriodForm, WeekForm
 from booking.models import Booking
 from clinic import clock
 from clinic.admin_site import rendered_in_clinic_time
+from intake.steps import intake_states
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def day_sheet(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespon
     )
     rules = availability.Rules.load()
     closures = rules.closures(day, day) if day else {}
+    # Each treatment's health questions and consent: the state only, never an answer.
+    intake = intake_states(bookings)
     for booking in bookings:
         booking.stranded = (
             booking.holds_place
@@ -56,6 +59,7 @@ def day_sheet(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpRespon
                 "booking": booking,
                 "time": f"{clock.format_time(booking.local_start)} – "
                 f"{clock.format_time(booking.local_end)}",
+                "intake": intake[booking.pk].desk_label,
             }
             for booking in bookings
         ],

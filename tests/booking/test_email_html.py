@@ -42,7 +42,7 @@ def contexts(booking: Booking) -> dict[str, dict]:
         "previous_when": "Monday, December 7, 2026 at 9:00 am",
     }
     return {
-        "request_received": patient,
+        "request_received": {**patient, **emails.intake_context(booking)},
         "confirmed": patient,
         "rescheduled": patient,
         "cancelled": {**patient, "has_calendar": True, "has_preparation_file": True},
@@ -55,6 +55,7 @@ def contexts(booking: Booking) -> dict[str, dict]:
             "appointment_ahead": True,
         },
         "appointment_reminder": {**patient, "relative_day": "tomorrow"},
+        "intake_reminder": {**patient, **emails.intake_context(booking)},
         "reception_new": reception,
         "reception_change": reception,
         "follow_up": {

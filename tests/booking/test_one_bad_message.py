@@ -17,7 +17,7 @@ from django.db import OperationalError
 
 from booking import emails, outbox, reminders
 from booking.models import Booking, OutgoingEmail
-from tests.conftest import at, make_booking
+from tests.conftest import at, complete_intake, make_booking
 
 Status = OutgoingEmail.Status
 # Both bookings' NSAID reminder (treatment, day -3 at 9:00) is due then.
@@ -40,6 +40,8 @@ def two_confirmed(treatment) -> tuple[Booking, Booking]:
         email="sam@example.com",
         start=at(pat.start.date(), 11),
     )
+    for booking in (pat, sam):
+        complete_intake(booking)  # no intake reminder beside the NSAID one
     return pat, sam
 
 

@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from booking import links, workflow
 from booking.models import Booking, OutgoingEmail
-from tests.conftest import make_booking
+from tests.conftest import complete_intake, make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,7 @@ def old(treatment, now, django_capture_on_commit_callbacks) -> Booking:
     booking = make_booking(service=treatment, start=now - timedelta(days=800), **PERSONAL)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.confirm(booking)
+    complete_intake(booking)  # a treatment is completed only once screened
     workflow.complete(booking)
     return booking
 

@@ -20,7 +20,7 @@ from booking.management.commands.run_jobs import parse_now
 from booking.models import Booking, OutgoingEmail
 from clinic import ratelimit
 from clinic.models import RateLimitBucket
-from tests.conftest import at, make_booking
+from tests.conftest import at, complete_intake, make_booking
 
 LOCMEM_SEND = "django.core.mail.backends.locmem.EmailBackend.send_messages"
 
@@ -37,9 +37,12 @@ def confirmed(treatment, now) -> Booking:
     Confirmed for Tuesday, December 8, 2026 at 10:00; NSAID reminder due Sat, Dec 5 9:00.
     The real clock is frozen before it (`now`): a claim's lease counts from the later
     of --now and the real time, so on a real day after 5 December the runs at
-    --now would find every row still leased.
+    --now would find every row still leased. The patient has done their health
+    questions and consent, so the intake reminder is not among them.
     """
-    return make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    booking = make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    complete_intake(booking)
+    return booking
 
 
 @pytest.mark.django_db
@@ -164,7 +167,7 @@ def test_the_loop_prints_nothing_for_an_idle_run():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_at_once_queue_and_send_one_message(treatment):
-    make_booking(service=treatment, status=Booking.Status.CONFIRMED)
+    complete_intake(make_booking(service=treatment, status=Booking.Status.CONFIRMED))
     start = threading.Barrier(2)
     outputs, errors = [], []
 

@@ -17,6 +17,7 @@ STAFF = {
     "faq_editor": ("fay", "FAQ editors"),
     "receptionist": ("rita", "Receptionists"),
     "manager": ("mona", "Managers"),
+    "clinician": ("clara", "Clinicians"),
 }
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry

@@ -89,14 +89,20 @@ def test_query_parameters_never_cause_a_server_error(path, name, value):
 
 @pytest.mark.django_db
 @FUZZ
-@given(token=HOSTILE, action=st.sampled_from(["", "times/", "move/", "cancel/", "calendar.ics"]))
+@given(
+    token=HOSTILE,
+    action=st.sampled_from(
+        ["", "times/", "move/", "cancel/", "calendar.ics", "health/", "consent/"]
+    ),
+)
 def test_arbitrary_tokens_get_the_invalid_link_page_and_change_nothing(token, action, now):
     booking = make_booking()
     before = (booking.status, booking.start, booking.sequence)
     client = fresh_client()
     url = f"/book/manage/{quote(token, safe='') or 'x'}/{action}"
 
-    response = client.post(url) if action in ("move/", "cancel/") else client.get(url)
+    posts = ("move/", "cancel/", "health/", "consent/")
+    response = client.post(url) if action in posts else client.get(url)
 
     assert response.status_code in (404, 405, 429)
     booking.refresh_from_db()
@@ -148,3 +154,83 @@ def test_the_faq_feedback_survives_any_value(target, value, now):
     for row in MissedSearch.objects.all():
         assert len(row.query) <= 100
         assert not CONTROL.search(row.query) and "\n" not in row.query
+
+
+# --- The intake forms (health questions, consent) --------------------------------------
+
+
+@pytest.fixture
+def intake_booking(db, now):
+    from booking.models import Service
+
+    return make_booking(
+        service=Service.objects.get(slug="exosome-treatment"), status=Booking.Status.CONFIRMED
+    )
+
+
+def intake_post(booking, field: str, value: str) -> dict[str, str]:
+    from tests.intake.conftest import valid_answers
+
+    data = valid_answers(booking.service)
+    # "some question": the free-text question at the end; the others are forged names.
+    key = max(data, key=lambda name: int(name[2:])) if field == "some question" else field
+    data[key] = value
+    return data
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    field=st.sampled_from(["some question", "q_999999", "q_", "q_-1", "csrfmiddlewaretoken"]),
+    value=HOSTILE,
+)
+def test_the_health_form_survives_any_value_and_stores_nothing_it_should_not(
+    field, value, intake_booking
+):
+    from django.core.cache import cache
+
+    from intake.models import Answer, Submission
+
+    cache.clear()
+    url = f"/book/manage/{make_token(intake_booking)}/health/"
+
+    response = fresh_client().post(url, intake_post(intake_booking, field, value))
+
+    assert response.status_code in (200, 302, 429)
+    for answer in Answer.objects.all():
+        assert len(answer.value) <= 300 and not CONTROL.search(answer.value)
+        assert "\n" not in answer.value
+    if response.status_code == 200:
+        assert "<script>alert(1)</script>" not in response.content.decode()
+    assert Submission.objects.count() <= 1
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    field=st.sampled_from(["typed_name", "shown", "understood"]),
+    value=HOSTILE,
+)
+def test_the_consent_form_survives_any_value_and_signs_only_the_real_name(
+    field, value, intake_booking
+):
+    from django.core.cache import cache
+
+    from intake.models import ConsentDocument, ConsentSignature, text_hash
+
+    cache.clear()
+    document = ConsentDocument.for_service(intake_booking.service)
+    data = {
+        "shown": text_hash(document.render(intake_booking)),
+        "typed_name": intake_booking.name,
+        "understood": "on",
+        field: value,
+    }
+
+    response = fresh_client().post(f"/book/manage/{make_token(intake_booking)}/consent/", data)
+
+    assert response.status_code in (200, 302, 429)
+    for signature in ConsentSignature.objects.all():
+        assert signature.typed_name.casefold() == intake_booking.name.casefold()
+    if response.status_code == 200:
+        assert "<script>alert(1)</script>" not in response.content.decode()

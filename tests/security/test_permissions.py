@@ -3,7 +3,8 @@ Who may open which staff page: every back-office URL of the booking app, the FAQ
 admin and the user admin, walked by each actor from anonymous to superuser.
 
 Actors: anonymous; an FAQ editor (wrong permission for bookings); a receptionist;
-a manager; a superuser. 302 is the admin's redirect to its login page.
+a manager; a clinician (the health answers and consents, nothing of the desk); a
+superuser. 302 is the admin's redirect to its login page.
 """
 
 import pytest
@@ -14,11 +15,30 @@ from booking.models import Booking
 from tests.conftest import make_booking, make_staff
 
 ANON, EDITOR, DESK, MANAGER, SUPER = "anonymous", "faq_editor", "receptionist", "manager", "super"
-ROLES = [ANON, EDITOR, DESK, MANAGER, SUPER]
+CLINICIAN = "clinician"
+ROLES = [ANON, EDITOR, DESK, MANAGER, CLINICIAN, SUPER]
 
 
-def expect(editor: int, desk: int, manager: int, superuser: int = 200) -> dict[str, int]:
-    return {ANON: 302, EDITOR: editor, DESK: desk, MANAGER: manager, SUPER: superuser}
+def expect(
+    editor: int, desk: int, manager: int, superuser: int = 200, *, clinician: int = 403
+) -> dict[str, int]:
+    return {
+        ANON: 302,
+        EDITOR: editor,
+        DESK: desk,
+        MANAGER: manager,
+        CLINICIAN: clinician,
+        SUPER: superuser,
+    }
+
+
+def treatment_booking(b):
+    """The page's booking as a treatment (the intake pages 404 for a consultation)."""
+    from booking.models import Service
+
+    b.service = Service.objects.get(slug="exosome-treatment")
+    b.save()
+    return b.pk
 
 
 # (name, url builder taking the booking, expected status per role)
@@ -75,6 +95,43 @@ PAGES = [
         lambda b: reverse("admin:axes_accessattempt_changelist"),
         expect(403, 403, 200),
     ),
+    # The intake: clinicians see answers and consents; managers edit the questions and
+    # the consent but see no patient's answers; the desk and FAQ editors see none of it.
+    (
+        "treatment patients to review",
+        lambda b: reverse("admin:intake_intakebooking_changelist"),
+        expect(403, 403, 403, clinician=200),
+    ),
+    (
+        "a patient's answers and consent",
+        lambda b: reverse("admin:intake_intakebooking_change", args=[treatment_booking(b)]),
+        expect(403, 403, 403, clinician=200),
+    ),
+    (
+        "a patient's printable record",
+        lambda b: reverse("admin:intake_intakebooking_print", args=[treatment_booking(b)]),
+        expect(403, 403, 403, clinician=200),
+    ),
+    (
+        "questionnaires",
+        lambda b: reverse("admin:intake_questionnaire_changelist"),
+        expect(403, 403, 200, clinician=200),
+    ),
+    (
+        "question add",
+        lambda b: reverse("admin:intake_question_add"),
+        expect(403, 403, 200, clinician=403),
+    ),
+    (
+        "consent documents",
+        lambda b: reverse("admin:intake_consentdocument_changelist"),
+        expect(403, 403, 200, clinician=200),
+    ),
+    (
+        "consent document add",
+        lambda b: reverse("admin:intake_consentdocument_add"),
+        expect(403, 403, 200, clinician=403),
+    ),
 ]
 
 CASES = [(name, url, role, statuses[role]) for name, url, statuses in PAGES for role in ROLES]
@@ -85,6 +142,7 @@ def log_in(client, role: str) -> None:
         EDITOR: lambda: make_staff("fay", "FAQ editors"),
         DESK: lambda: make_staff("rita", "Receptionists"),
         MANAGER: lambda: make_staff("mona", "Managers"),
+        CLINICIAN: lambda: make_staff("clara", "Clinicians"),
         SUPER: lambda: make_staff("boss", superuser=True),
     }
     if role != ANON:
@@ -107,7 +165,14 @@ def test_each_role_reaches_only_its_own_pages(client, db, now, page, url, role, 
         assert response["Location"].startswith(reverse("admin:login"))
 
 
-STEP_CASES = [(ANON, 302), (EDITOR, 403), (DESK, 302), (MANAGER, 302), (SUPER, 302)]
+STEP_CASES = [
+    (ANON, 302),
+    (EDITOR, 403),
+    (DESK, 302),
+    (MANAGER, 302),
+    (CLINICIAN, 403),
+    (SUPER, 302),
+]
 
 
 @pytest.mark.parametrize(("role", "status"), STEP_CASES, ids=[role for role, _ in STEP_CASES])
@@ -163,6 +228,40 @@ def test_a_receptionist_has_no_right_outside_the_desk(db):
         ("booking", "view_historicalbooking"),
         ("booking", "view_outgoingemail"),
     }
+
+
+def test_a_clinician_has_no_right_outside_the_intake(db):
+    rights = set(
+        Group.objects.get(name="Clinicians").permissions.values_list(
+            "content_type__app_label", flat=True
+        )
+    )
+
+    assert rights == {"intake"}
+
+
+def test_no_one_but_clinicians_sees_patients_answers(db):
+    answers = {"view_intakebooking", "review_intake"}
+
+    groups = set(
+        Group.objects.filter(permissions__codename__in=answers).values_list("name", flat=True)
+    )
+
+    assert groups == {"Clinicians"}
+
+
+def test_a_receptionist_cannot_record_a_clinical_decision(client, db, now):
+    from intake.models import ClinicalReview
+
+    booking_pk = treatment_booking(make_booking())
+    log_in(client, DESK)
+
+    response = client.post(
+        reverse("admin:intake_intakebooking_change", args=[booking_pk]), {"decision": "cleared"}
+    )
+
+    assert response.status_code == 403
+    assert not ClinicalReview.objects.exists()
 
 
 def test_no_group_hands_out_user_or_permission_changes(db):

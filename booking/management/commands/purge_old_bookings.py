@@ -50,12 +50,44 @@ def anonymise(bookings) -> int:
     return len(pks)
 
 
+def purge_clinical_records(days: int, now=None) -> int:
+    """
+    Delete the clinical records (answers, signed consent, clinicians' review and its
+    history, who opened them) of bookings whose appointment ended more than `days`
+    ago. They outlive the booking's other personal data: a patient record is kept for
+    CLINICAL_RECORD_RETENTION_DAYS (Georgia: at least ten years).
+    """
+    from intake.models import ClinicalAccess, ClinicalReview, ConsentSignature, Submission
+
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    pks = list(Booking.objects.filter(end__lt=cutoff).values_list("pk", flat=True))
+    if not pks:
+        return 0
+    with transaction.atomic():
+        records = set(
+            Submission.objects.filter(booking_id__in=pks).values_list("booking_id", flat=True)
+        )
+        records |= set(
+            ConsentSignature.objects.filter(booking_id__in=pks).values_list(
+                "booking_id", flat=True
+            )
+        )
+        Submission.objects.filter(booking_id__in=pks).delete()  # and its answers
+        ConsentSignature.objects.filter(booking_id__in=pks).delete()
+        ClinicalReview.objects.filter(booking_id__in=pks).delete()
+        ClinicalReview.history.filter(booking_id__in=pks).delete()
+        ClinicalAccess.objects.filter(booking_id__in=pks).delete()
+    return len(records)
+
+
 class Command(BaseCommand):
     help = (
         "Anonymise the personal data (name, email, phone, notes, internal notes, "
         "their history and the emails sent) of bookings whose appointment ended more "
         "than --older-than days ago (default BOOKING_RETENTION_DAYS). Service, time "
-        "and status stay, so the clinic's counts do not change. --dry-run only counts."
+        "and status stay, so the clinic's counts do not change. A booking's clinical "
+        "record (health answers, signed consent, clinicians' review) is kept apart, "
+        "for CLINICAL_RECORD_RETENTION_DAYS, then deleted. --dry-run only counts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -83,3 +115,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Anonymised {count} booking(s) whose appointment ended before {cutoff}."
         )
+        clinical = purge_clinical_records(settings.CLINICAL_RECORD_RETENTION_DAYS)
+        if clinical:
+            self.stdout.write(
+                f"Deleted the clinical records of {clinical} booking(s) older than "
+                f"{settings.CLINICAL_RECORD_RETENTION_DAYS} days."
+            )

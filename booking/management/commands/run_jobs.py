@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from booking import followups, outbox, reminders
 from clinic import clock, ratelimit
+from intake import reminders as intake_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +42,13 @@ class Command(BaseCommand):
         "has not started, one about the time after it only within a day of its "
         "moment; none once its instruction's last day has passed, and a late one is "
         "worded for the moment it is read. A service's own appointment reminder goes "
-        "from its moment until the appointment starts. Each is queued once per "
-        "appointment time. Follow-ups go once per completed appointment, from their "
-        "day and time after it until two weeks later, never to a patient who stopped "
-        "them or has booked that service (or the one it invites to) again. Failed mail "
-        "is retried "
+        "from its moment until the appointment starts. A treatment's health questions "
+        "or consent still to do get one reminder from the questionnaire's day and time "
+        "until the appointment (none once both are done or after a cancellation). Each "
+        "is queued once per appointment time. Follow-ups go once per completed "
+        "appointment, from their day and time after it until two weeks later, never to "
+        "a patient who stopped them or has booked that service (or the one it invites "
+        "to) again. Failed mail is retried "
         "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
         "'gave up'), after MAIL_MAX_ATTEMPTS attempts. This is what sends every email "
         "of the site (requests only queue them): each delivery gives up after "
@@ -111,6 +114,8 @@ class Command(BaseCommand):
         now = now or timezone.now()
         queued = reminders.queue_due(now)
         followed_up = followups.queue_due(now)
+        # Health questions or consent still to do before a treatment (the link only).
+        queued += intake_reminders.queue_due(now)
         report = outbox.send_due(now)
         if not settings.REDIS_URL:
             # Without Redis the rate limits are rows that nothing else deletes; a
