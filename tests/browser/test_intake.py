@@ -43,11 +43,12 @@ def test_a_patient_answers_and_signs_and_a_clinician_clears_them(browser, live_s
     patient.get_by_role("link", name="Answer the health questions").click()
     patient.wait_for_url("**/health/")
 
-    # Every question answered "No" (or its first answer), by label, as a patient would.
+    # Every closed question answered "No", by its label, as a patient would; then one yes.
     for group in patient.locator(".intake-question fieldset").all():
-        group.locator("input[type=radio]").first.check()
+        group.get_by_label("No", exact=True).check()
     patient.get_by_role("group", name=ASPIRIN).get_by_label("Yes").check()
     assert patient.get_by_text(NOTE).is_visible()  # the clinic's note, at once
+    assert patient.locator(".intake-flag-note:visible").count() == 1
     assert axe_violations(patient) == []
     screenshot(patient, "intake-health")
     patient.set_viewport_size({"width": 360, "height": 780})
