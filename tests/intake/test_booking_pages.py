@@ -15,7 +15,9 @@ def request_treatment(client, commit_and_send):
     return response
 
 
-def test_the_confirmation_page_lists_both_with_their_links(client, now, commit_and_send):
+def test_the_confirmation_page_lists_both_with_their_links(
+    client, now, consulted, commit_and_send
+):
     request_treatment(client, commit_and_send)
 
     html = client.get("/book/done/").content.decode()
@@ -26,7 +28,7 @@ def test_the_confirmation_page_lists_both_with_their_links(client, now, commit_a
 
 
 def test_the_request_email_lists_both_with_their_links_and_no_question(
-    client, now, commit_and_send
+    client, now, consulted, commit_and_send
 ):
     request_treatment(client, commit_and_send)
 

@@ -85,7 +85,12 @@ PAGES = [
         lambda b: reverse("admin:booking_bookingpolicy_change", args=[1]),
         expect(403, 403, 200),
     ),
-    ("faq entries", lambda b: reverse("admin:faq_entry_changelist"), expect(200, 403, 403)),
+    # Clinicians review the FAQ's answers too (faq migration 0008): they see the entries.
+    (
+        "faq entries",
+        lambda b: reverse("admin:faq_entry_changelist"),
+        expect(200, 403, 403, clinician=200),
+    ),
     ("faq entry add", lambda b: reverse("admin:faq_entry_add"), expect(200, 403, 403)),
     ("users", lambda b: reverse("admin:auth_user_changelist"), expect(403, 403, 200)),
     ("user add", lambda b: reverse("admin:auth_user_add"), expect(403, 403, 403)),
@@ -230,14 +235,22 @@ def test_a_receptionist_has_no_right_outside_the_desk(db):
     }
 
 
-def test_a_clinician_has_no_right_outside_the_intake(db):
+def test_a_clinician_has_no_right_outside_the_intake_and_the_faq_review(db):
     rights = set(
         Group.objects.get(name="Clinicians").permissions.values_list(
             "content_type__app_label", flat=True
         )
     )
 
-    assert rights == {"intake"}
+    assert rights == {"intake", "faq"}
+    # Of the FAQ: reviewing and its texts, never adding or deleting an answer.
+    faq = set(
+        Group.objects.get(name="Clinicians")
+        .permissions.filter(content_type__app_label="faq")
+        .values_list("codename", flat=True)
+    )
+    assert "record_clinical_review" in faq
+    assert not {code for code in faq if code.startswith(("add_", "delete_"))}
 
 
 def test_no_one_but_clinicians_sees_patients_answers(db):
