@@ -138,6 +138,12 @@ def test_a_forged_link_gets_the_invalid_link_page(client, now):
 # --- Consent -------------------------------------------------------------------------
 
 
+def test_the_spanish_consent_page_writes_its_date_the_spanish_way(client, consent_url):
+    html = client.get(consent_url.replace("/book/", "/es/book/", 1)).content.decode()
+
+    assert "martes, 1 de diciembre de 2026" in html
+
+
 def test_the_consent_page_shows_the_current_version_its_date_and_the_patients_dates(
     client, consent_url
 ):
@@ -145,7 +151,7 @@ def test_the_consent_page_shows_the_current_version_its_date_and_the_patients_da
 
     html = response.content.decode()
     assert "no-store" in response["Cache-Control"]
-    assert "Version 2026-12, 2026-12-01" in html
+    assert "Version 2026-12, Tuesday, December 1, 2026" in html
     assert "No exosome product is approved by the US Food and Drug Administration" in html
     assert "Tuesday, December 8, 2026 at 10:00 am" in html
     assert "No NSAIDs: from Saturday, December 5 until Tuesday, December 29" in html
