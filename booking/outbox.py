@@ -216,6 +216,11 @@ class ClinicMessage(EmailMultiAlternatives):
         self.calendar_method = calendar_method
 
     def message(self, *, policy=email.policy.default) -> EmailMessage:
+        if "List-Unsubscribe" in self.extra_headers:
+            # Python folds a header at 78 characters, and a URL longer than that has no
+            # space to fold at: it would go out as RFC 2047 encoded words, which mail
+            # providers do not read as a link. RFC 5322 allows lines of 998.
+            policy = policy.clone(max_line_length=998)
         msg = super().message(policy=policy)
         if self.calendar_method:
             for part in msg.walk():
@@ -245,7 +250,8 @@ DKIM_HEADERS = [
 def _sign(msg: EmailMessage) -> None:
     # Signed over the bytes the SMTP backend sends (policy SMTP: CRLF line ends);
     # relaxed canonicalisation survives relays that refold headers.
-    data = msg.as_bytes(policy=email.policy.SMTP)
+    # The message's own policy (its line length), with SMTP's line ends.
+    data = msg.as_bytes(policy=msg.policy.clone(linesep="\r\n"))
     signature = dkim.sign(
         data,
         selector=settings.DKIM_SELECTOR.encode(),

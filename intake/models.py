@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -255,13 +255,16 @@ class ConsentDocument(ContentReview, TranslationReview):
         return cls.objects.published().filter(service=service).first()
 
     def render(self, booking: Booking) -> str:
-        """The text as this patient reads it, in the active language, with their dates."""
-        lines = [f"- {row['instruction'].title}: {row['when']}" for row in booking.schedule()]
-        values = {"appointment": booking.when, "preparation": "\n".join(lines)}
-        try:
-            return self.text.format_map(values)
-        except (KeyError, ValueError, IndexError, AttributeError):
-            return self.text
+        """The text as this patient reads it, in the active language, with their dates;
+        while its Spanish is not reviewed, the English text with English dates."""
+        language = settings.LANGUAGE_CODE if self.translation_pending else None
+        with translation.override(language or translation.get_language()):
+            lines = [f"- {row['instruction'].title}: {row['when']}" for row in booking.schedule()]
+            values = {"appointment": booking.when, "preparation": "\n".join(lines)}
+            try:
+                return self.text.format_map(values)
+            except (KeyError, ValueError, IndexError, AttributeError):
+                return self.text
 
 
 def text_hash(text: str) -> str:

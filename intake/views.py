@@ -67,7 +67,11 @@ def _errors(form: HealthForm | ConsentForm) -> list[dict]:
             radios = isinstance(bound.field.widget, RadioSelect)
             # A group of radio buttons is reached at its first button.
             anchor = f"{bound.auto_id}_0" if radios else bound.auto_id
-            found += [{"message": error, "anchor": anchor} for error in bound.errors]
+            # Named by its question: ten "Please answer this question." say nothing.
+            found += [
+                {"message": error, "anchor": anchor, "label": bound.label}
+                for error in bound.errors
+            ]
     return found
 
 

@@ -23,3 +23,9 @@ def clinic_day(value: date | datetime | None) -> str:
 def clinic_moment(value: datetime | None) -> str:
     """'Tue, Dec 8, 2026, 10:00 am' in clinic time: for staff's lists and records."""
     return clock.format_short_moment(value) if value else ""
+
+
+@register.filter
+def clinic_short_day(value: date | None) -> str:
+    """'Mon, Nov 30' ('lun 30 nov'): for headings where space is short."""
+    return clock.format_short_day(value) if value else ""

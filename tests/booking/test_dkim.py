@@ -90,3 +90,24 @@ def test_without_a_key_nothing_is_signed(treatment, now, django_capture_on_commi
     outbox.send_due()  # as the worker does: requests only queue their mail
 
     assert "DKIM-Signature" not in mail.outbox[0].message()
+
+
+def test_a_follow_up_is_signed_over_its_unsubscribe_headers_as_sent(
+    treatment, signing, key_pair, smtp_mailer, server
+):
+    # RFC 8058: one-click unsubscribe counts only when DKIM covers both headers, and
+    # the signature must hold for the bytes on the wire (long lines included).
+    from booking import followups
+    from booking.models import Booking
+    from tests.booking.test_follow_ups import CHECK_IN
+
+    inbox = server()
+    make_booking(service=treatment, status=Booking.Status.COMPLETED)
+    followups.queue_due(CHECK_IN)
+    outbox.send_due(CHECK_IN)
+
+    (raw,) = inbox.raw
+    assert dkim.verify(raw, dnsfunc=dns_for(key_pair[1]))
+    signature = raw.split(b"DKIM-Signature:", 1)[1].split(b"; b=", 1)[0]
+    assert b"list-unsubscribe" in signature.lower()
+    assert b"list-unsubscribe-post" in signature.lower()

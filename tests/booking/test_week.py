@@ -32,6 +32,8 @@ def test_it_opens_on_the_current_week(desk):
     assert response.status_code == 200
     assert response.context["monday"] == date(2026, 11, 30)
     assert "Week of Monday, November 30, 2026" in response.text
+    # The days' headings the US way, as everywhere else.
+    assert ">Mon, Nov 30<" in response.text and ">Sun, Dec 6<" in response.text
 
 
 def test_any_day_opens_its_week_from_monday(desk):

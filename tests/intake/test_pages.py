@@ -70,7 +70,9 @@ def test_missing_answers_get_an_error_summary_linking_to_each_field(client, book
     assert 'id="error-summary"' in html
     assert f'href="#id_q_{aspirin.pk}_0"' in html
     assert f'id="id_q_{aspirin.pk}_0"' in html
-    assert "Please answer this question." in html
+    # The summary's link names its question: ten alike would say nothing.
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert ASPIRIN in summary and "?: Please answer this question.</a>" in summary
     assert not Submission.objects.exists()
 
 
@@ -142,6 +144,19 @@ def test_the_spanish_consent_page_writes_its_date_the_spanish_way(client, consen
     html = client.get(consent_url.replace("/book/", "/es/book/", 1)).content.decode()
 
     assert "martes, 1 de diciembre de 2026" in html
+    # "a las 10:00 a. m." ends the sentence: no second full stop after it.
+    assert "a. m.." not in html and "p. m.." not in html
+
+
+def test_a_consent_still_in_english_fills_in_english_dates(client, consent_url):
+    # Its Spanish is not reviewed: the English text is what the patient signs, and a
+    # Spanish date inside it would make a document in two languages.
+    html = client.get(consent_url.replace("/book/", "/es/book/", 1)).content.decode()
+
+    document = html.split('aria-labelledby="document-title" lang="en">', 1)[1]
+    document = document.split("</section>", 1)[0]
+    assert "Tuesday, December 8, 2026" in document
+    assert "martes, 8 de diciembre" not in document
 
 
 def test_the_consent_page_shows_the_current_version_its_date_and_the_patients_dates(
