@@ -275,11 +275,11 @@ def test_the_opt_out_keeps_no_address():
 def test_the_desk_sees_which_follow_ups_went_and_which_are_due(client, treated):
     from tests.conftest import make_staff
 
-    client.force_login(make_staff("rita", "Receptionists"))
     run_jobs(CHECK_IN)
 
     # The desk looks an hour after the check-in went: the re-evaluation is still ahead.
     with time_machine.travel(CHECK_IN + timedelta(hours=1), tick=False):
+        client.force_login(make_staff("rita", "Receptionists"))
         page = client.get(f"/admin/booking/booking/{treated.pk}/change/").content.decode()
     section = page.split("Follow-ups after the appointment", 1)[1].split("</fieldset>", 1)[0]
     assert "How are you getting on?" in section
