@@ -73,9 +73,9 @@ def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
     pick_time(page, slot)
     fill_details(page)
     screenshot(page, "book-filled")
-    page.get_by_role("button", name="Request appointment").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Request appointment").click()
 
-    page.wait_for_load_state()
     assert page.url.endswith("/book/done/"), page.inner_text(".error-summary, main")[:600]
     booking = Booking.objects.get(service__slug="exosome-treatment")
     assert booking.start == slot.start
@@ -94,9 +94,9 @@ def test_a_patient_books_from_the_home_page_to_the_confirmation(page):
 
 def test_errors_are_summarised_and_focus_moves_to_the_summary(page):
     page.goto("/book/")
-    page.get_by_role("button", name="Request appointment").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Request appointment").click()
 
-    page.wait_for_load_state()
     summary = page.locator("[role=alert], .error-summary").first
     assert summary.is_visible()
     assert re.search(r"(?i)there (is|are) \w+ problems?|please", summary.inner_text())
@@ -138,9 +138,9 @@ def test_a_patient_moves_their_appointment_from_the_link(page):
     booking = make_booking(start=first.start)
     page.goto(manage_path(booking))
     pick_time(page, later)
-    page.get_by_role("button", name="Move my appointment").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Move my appointment").click()
 
-    page.wait_for_load_state()
     assert "Your appointment is now on" in page.inner_text("main"), page.inner_text("main")
     booking.refresh_from_db()
     assert booking.start == later.start
@@ -155,9 +155,9 @@ def test_a_patient_cancels_their_appointment_from_the_link(page):
     page.get_by_role("link", name="Cancel this appointment…").click()
     page.wait_for_url("**/cancel/")
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Yes, cancel my appointment").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, cancel my appointment").click()
 
-    page.wait_for_load_state()
     assert "Your appointment has been cancelled" in page.inner_text("main")
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
@@ -199,9 +199,9 @@ def test_a_spanish_speaking_patient_books_on_a_phone_and_manages_the_booking(pho
         page.get_by_text("Exosome hair-loss treatment", exact=True).click()
     pick_time(page, slot)
     fill_details(page, name="Lucía Pérez", email="lucia@example.com")
-    page.get_by_role("button", name="Solicitar cita").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Solicitar cita").click()
 
-    page.wait_for_load_state()
     assert page.url.endswith("/es/book/done/"), page.inner_text(".error-summary, main")[:600]
     booking = Booking.objects.get(service__slug="exosome-treatment")
     assert booking.language == "es"
@@ -258,15 +258,15 @@ def test_a_new_patient_choosing_the_treatment_is_offered_the_consultation_first(
 
     pick_time(page, slot)
     fill_details(page, email="new.patient@example.com")
-    page.get_by_role("button", name=re.compile("Request appointment|Solicitar cita")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Request appointment|Solicitar cita")).click()
     assert refusal in page.inner_text(".error-summary")
     assert not Booking.objects.exists()
     assert axe_violations(page) == []
     screenshot(page, f"book-treatment-refused-{path.strip('/').replace('/', '-')}")
 
-    page.get_by_role("link", name=link, exact=True).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=link, exact=True).click()
     assert page.locator("input[name=service][value=consultation]").is_checked()
     assert page.console_errors == []
     assert page.other_hosts == []

@@ -85,8 +85,8 @@ def test_an_editor_sees_the_votes_and_the_search_that_found_nothing(page):
     assert axe_violations(page) == []
     screenshot(page, "faq-feedback-report")
 
-    page.get_by_role("button", name="Mark handled").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mark handled").click()
     assert "“zebra crossing” is marked handled." in page.content()
     assert page.get_by_role("cell", name="zebra crossing").count() == 0
     assert page.console_errors == []
