@@ -66,7 +66,7 @@ INSTANT_DESELECT := --deselect tests/booking/test_one_bad_message.py::test_the_l
 # outbox's lifecycle, the browser), the structured data's hours and closures, and the
 # security tests that walk bookings. Not the rest of tests/security and tests/clinic
 # (headers, rate limits, fuzzing, log-in, caches: no dates, and slow), nor tests/faq.
-INSTANT_TESTS ?= tests/booking tests/browser tests/clinic/test_structured_data.py \
+INSTANT_TESTS ?= tests/booking tests/waitlist tests/browser tests/clinic/test_structured_data.py \
 	tests/security/test_privacy.py tests/security/test_access_matrix.py \
 	tests/security/test_permissions.py
 INSTANTS := \
@@ -97,8 +97,8 @@ lint: install-dev migrations-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djhtml --check templates
-	$(BIN)/bandit -q -c pyproject.toml -r clinic faq feedback booking intake
-	$(BIN)/semgrep scan --config .semgrep.yml --error --metrics=off --disable-version-check --quiet clinic faq feedback booking intake templates
+	$(BIN)/bandit -q -c pyproject.toml -r clinic faq feedback booking intake waitlist
+	$(BIN)/semgrep scan --config .semgrep.yml --error --metrics=off --disable-version-check --quiet clinic faq feedback booking intake waitlist templates
 	DJANGO_DEBUG=true $(MANAGE) check --fail-level WARNING
 	DJANGO_DEBUG=true $(MANAGE) check_translations
 

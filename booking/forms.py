@@ -164,22 +164,12 @@ class SlotFields(forms.Form):
         return cleaned
 
 
-class RequestForm(SlotFields):
-    """A patient asks for an appointment (/book/)."""
+class PatientDetails(forms.Form):
+    """
+    Who the patient is and their agreement: the booking form's and the waitlist's
+    (waitlist.forms). `policy` is the BookingPolicy whose consent statement is shown.
+    """
 
-    field_order = ["service", "date", "time", "name", "email", "phone", "notes", "consent"]
-
-    service = forms.ModelChoiceField(
-        label=gettext_lazy("Service"),
-        queryset=Service.objects.none(),
-        to_field_name="slug",
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("Please choose a service."),
-            "invalid_choice": gettext_lazy("Please choose one of our services."),
-        },
-    )
     name = forms.CharField(
         label=gettext_lazy("Full name"),
         max_length=100,
@@ -208,16 +198,6 @@ class RequestForm(SlotFields):
             "max_length": TOO_LONG,
         },
     )
-    notes = forms.CharField(
-        label=gettext_lazy("Anything we should know? (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy(
-            "For example, questions you have. Please do not include medical records."
-        ),
-        error_messages={"max_length": TOO_LONG},
-    )
     consent = forms.BooleanField(
         error_messages={
             "required": gettext_lazy(
@@ -236,13 +216,9 @@ class RequestForm(SlotFields):
         "or call us."
     )
 
-    def __init__(self, *args, services: Iterable[Service] | None = None, **kwargs):
+    def __init__(self, *args, policy, **kwargs):
         super().__init__(*args, **kwargs)
-        policy = self.rules.policy
-        self.fields["service"].queryset = Service.objects.bookable()
-        if services is not None:
-            # The view has the list already; reuse it for rendering the choices.
-            self.fields["service"].choices = [(s.slug, s) for s in services]
+        self.policy = policy
         consent = self.fields["consent"]
         # Its Spanish not reviewed yet: the English statement, marked as English.
         consent.label = (
@@ -274,6 +250,59 @@ class RequestForm(SlotFields):
         # Domains are case-insensitive; the part before @ may not be, so it stays.
         return f"{local}@{domain.lower()}"
 
+    def clean(self) -> dict:
+        if self.data.get("website"):
+            # A bot filled the hidden field. Nothing is stored; a person whose
+            # browser filled it by mistake reads a plain message, not a fake success.
+            self.caught_by_honeypot = True
+            raise forms.ValidationError(self.HONEYPOT_MESSAGE, code="honeypot")
+        cleaned = super().clean()
+        shown = self.data.get("consent_version")
+        if cleaned.get("consent") and shown and shown != self.policy.consent_version:
+            self.add_error(
+                "consent",
+                gettext(
+                    "We have updated this statement since you opened the page. "
+                    "Please read it, then send your request again."
+                ),
+            )
+        return cleaned
+
+
+class RequestForm(SlotFields, PatientDetails):
+    """A patient asks for an appointment (/book/)."""
+
+    field_order = ["service", "date", "time", "name", "email", "phone", "notes", "consent"]
+
+    service = forms.ModelChoiceField(
+        label=gettext_lazy("Service"),
+        queryset=Service.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Please choose a service."),
+            "invalid_choice": gettext_lazy("Please choose one of our services."),
+        },
+    )
+    notes = forms.CharField(
+        label=gettext_lazy("Anything we should know? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "For example, questions you have. Please do not include medical records."
+        ),
+        error_messages={"max_length": TOO_LONG},
+    )
+
+    def __init__(self, *args, services: Iterable[Service] | None = None, rules: Rules, **kwargs):
+        super().__init__(*args, rules=rules, policy=rules.policy, **kwargs)
+        self.fields["service"].queryset = Service.objects.bookable()
+        if services is not None:
+            # The view has the list already; reuse it for rendering the choices.
+            self.fields["service"].choices = [(s.slug, s) for s in services]
+
     def clean_notes(self) -> str:
         notes = refuse_invisible(
             self.cleaned_data["notes"],
@@ -294,21 +323,7 @@ class RequestForm(SlotFields):
         return self.cleaned_data.get("service")
 
     def clean(self) -> dict:
-        if self.data.get("website"):
-            # A bot filled the hidden field. Nothing is stored; a person whose
-            # browser filled it by mistake reads a plain message, not a fake success.
-            self.caught_by_honeypot = True
-            raise forms.ValidationError(self.HONEYPOT_MESSAGE, code="honeypot")
         cleaned = super().clean()
-        shown = self.data.get("consent_version")
-        if cleaned.get("consent") and shown and shown != self.rules.policy.consent_version:
-            self.add_error(
-                "consent",
-                gettext(
-                    "We have updated this statement since you opened the page. "
-                    "Please read it, then send your request again."
-                ),
-            )
         # Told at once, with the other errors; the rule itself is availability's, and
         # reserve() checks it again under the booking lock.
         service, start, email = (cleaned.get(name) for name in ("service", "start", "email"))

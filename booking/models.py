@@ -495,6 +495,26 @@ class BookingPolicy(TranslationReview):
         help_text="Take no bookings on US federal holidays (as observed). Other days "
         "the clinic is closed are added under Closures.",
     )
+    # The waitlist (waitlist.offers): who hears of a freed time, and when.
+    waitlist_batch_size = models.PositiveSmallIntegerField(
+        "waitlist: patients per batch",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="When a time frees up, this many waitlisted patients are offered it "
+        "at once, in the order they joined.",
+    )
+    waitlist_batch_minutes = models.PositiveSmallIntegerField(
+        "waitlist: minutes between batches",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text="If nobody has booked the time by then, the next batch is offered it.",
+    )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        "waitlist: hours an offer stays open",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text="An offer also closes when the time no longer meets the minimum notice.",
+    )
 
     # history: booking/translation.py (after the Spanish columns are added)
     objects = BookingPolicyManager()
@@ -698,6 +718,8 @@ class OutgoingEmail(models.Model):
         RECEPTION_NEW = "reception_new", "To reception: new request"
         RECEPTION_CHANGE = "reception_change", "To reception: patient changed booking"
         FOLLOW_UP = "follow_up", "Follow-up after the appointment"
+        WAITLIST_JOINED = "waitlist_joined", "Waitlist: joined"
+        WAITLIST_OFFER = "waitlist_offer", "Waitlist: a time to book"
 
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="emails", null=True, blank=True

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -222,6 +223,7 @@ def _book(request: HttpRequest) -> HttpResponse:
             "policy": rules.policy,
             "services": services,
             "selected_time": data.get("time", ""),
+            "waitlist_url": reverse("waitlist:join"),
         },
     )
 
@@ -235,7 +237,11 @@ def slots(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "booking/includes/time_picker.html",
-        {"picker": picker, "selected_time": request.GET.get("time", "")},
+        {
+            "picker": picker,
+            "selected_time": request.GET.get("time", ""),
+            "waitlist_url": reverse("waitlist:join"),
+        },
     )
     response["X-Robots-Tag"] = "noindex"
     return response

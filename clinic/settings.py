@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "feedback",
     "booking",
     "intake",
+    "waitlist",
 ]
 
 MIDDLEWARE = [

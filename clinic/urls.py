@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("faq/", include("feedback.urls")),
     path("book/", include("booking.urls")),
     path("book/", include("intake.urls")),
+    path("book/waitlist/", include("waitlist.urls")),
     prefix_default_language=False,
 )
 

@@ -77,11 +77,8 @@ def ensure_permissions(apps):
         app_config.models_module = None
 
 
-def set_group_permissions(apps, name: str, wanted) -> None:
-    """Give the group `name` (made if missing) exactly the (app_label, codename) rights."""
-    Group = apps.get_model("auth", "Group")
+def _permissions(apps, wanted) -> list:
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=name)
     permissions = []
     for app_label, codename in wanted:
         try:
@@ -91,7 +88,19 @@ def set_group_permissions(apps, name: str, wanted) -> None:
         except Permission.DoesNotExist:
             # A renamed model must not silently leave a group without a right.
             raise RuntimeError(f"Permission {app_label}.{codename} does not exist.") from None
-    group.permissions.set(permissions)
+    return permissions
+
+
+def set_group_permissions(apps, name: str, wanted) -> None:
+    """Give the group `name` (made if missing) exactly the (app_label, codename) rights."""
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=name)
+    group.permissions.set(_permissions(apps, wanted))
+
+
+def add_group_permissions(apps, name: str, wanted) -> None:
+    """Add the (app_label, codename) rights to the group `name` (made if missing)."""
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=name)
+    group.permissions.add(*_permissions(apps, wanted))
 
 
 def create_groups(apps, schema_editor):

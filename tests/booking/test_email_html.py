@@ -15,6 +15,8 @@ from booking import emails, outbox
 from booking.models import Booking, Reminder
 from tests.conftest import make_booking
 from tests.vnu import vnu_errors
+from waitlist import offers as waitlist_offers
+from waitlist.models import Entry, Offer
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +26,34 @@ EMAIL_TEMPLATES = sorted(
 )
 
 
+def waitlist_entry_and_offer(booking: Booking) -> tuple[Entry, Offer]:
+    entry = Entry.objects.create(
+        service=booking.service,
+        earliest=booking.local_start.date(),
+        latest=booking.local_start.date(),
+        name=booking.name,
+        email="waiting@example.com",
+        phone=booking.phone,
+        consent_at=booking.start,
+        consent_version="2026-11",
+    )
+    offer = Offer.objects.create(
+        entry=entry,
+        start=booking.start,
+        send_at=booking.start,
+        status=Offer.Status.OFFERED,
+        expires_at=booking.start,
+    )
+    return entry, offer
+
+
 def contexts(booking: Booking) -> dict[str, dict]:
     """A context for each email template, as booking.emails builds it."""
     patient = emails.patient_context(
         booking, by_patient=False, previous_when="Monday, December 7, 2026 at 9:00 am"
     )
     reminder = Reminder.objects.get(day=-3)
+    entry, offer = waitlist_entry_and_offer(booking)
     reception = {
         "booking": booking,
         "reference": booking.reference,
@@ -67,6 +91,8 @@ def contexts(booking: Booking) -> dict[str, dict]:
             "invite_service": "Consultation",
             "stop_url": "https://www.viningssurgery.example/book/follow-ups/stop/abc/",
         },
+        "waitlist_joined": waitlist_offers.email_context(entry, again=False),
+        "waitlist_offer": waitlist_offers.email_context(entry, offer),
     }
 
 

@@ -15,7 +15,16 @@ import pytest
 from django.conf import settings
 
 CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.po"
-PUBLIC_PAGES = ["/", "/faq/", "/book/", "/contact/", "/privacy/", "/no-such-page/"]
+PUBLIC_PAGES = [
+    "/",
+    "/faq/",
+    "/book/",
+    "/book/waitlist/",
+    "/book/waitlist/joined/",
+    "/contact/",
+    "/privacy/",
+    "/no-such-page/",
+]
 READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "content", "value"}
 VOID_ELEMENTS = {
     "area",

@@ -234,3 +234,59 @@ def test_the_consent_form_survives_any_value_and_signs_only_the_real_name(
         assert signature.typed_name.casefold() == intake_booking.name.casefold()
     if response.status_code == 200:
         assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+# --- The waitlist ---------------------------------------------------------------------------
+
+WAITLIST_FIELDS = [
+    "service",
+    "earliest",
+    "latest",
+    "mornings",
+    "afternoons",
+    "name",
+    "email",
+    "phone",
+    "consent",
+]
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(field=st.sampled_from(WAITLIST_FIELDS), value=HOSTILE)
+def test_the_waitlist_form_survives_any_value_in_any_field(field, value, now):
+    from django.core.cache import cache
+
+    from tests.waitlist.test_waitlist import JOIN
+    from waitlist.models import Entry
+
+    cache.clear()
+    response = fresh_client().post("/book/waitlist/", {**JOIN, field: value})
+
+    assert response.status_code in (200, 302, 429)
+    for entry in Entry.objects.all():
+        for text in (entry.name, entry.email, entry.phone):
+            assert not CONTROL.search(text) and "\n" not in text and "\r" not in text
+        assert entry.earliest <= entry.latest and len(entry.name) <= 100
+    if response.status_code == 200:
+        assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    token=HOSTILE,
+    action=st.sampled_from(["", "leave/", "offer/{}/", "offer/{}/book/"]),
+)
+def test_arbitrary_waitlist_tokens_get_the_invalid_link_page_and_change_nothing(
+    token, action, now
+):
+    from waitlist.models import Entry
+
+    quoted = quote(token, safe="") or "x"
+    url = "/book/waitlist/" + (action.format(quoted) if "{}" in action else f"{quoted}/{action}")
+    client = fresh_client()
+    response = client.post(url) if action.endswith(("leave/", "book/")) else client.get(url)
+
+    assert response.status_code in (404, 405, 429)
+    assert not Entry.objects.exists() and not Booking.objects.exists()

@@ -41,6 +41,22 @@ def treatment_booking(b):
     return b.pk
 
 
+def waitlist_entry(b):
+    """A patient waiting for the page's booking's service."""
+    from waitlist.models import Entry
+
+    return Entry.objects.create(
+        service=b.service,
+        earliest=b.local_start.date(),
+        latest=b.local_start.date(),
+        name="Wanda Waiting",
+        email="wanda@example.com",
+        phone="+14045550142",
+        consent_at=b.start,
+        consent_version="2026-11",
+    ).pk
+
+
 # (name, url builder taking the booking, expected status per role)
 PAGES = [
     ("bookings", lambda b: reverse("admin:booking_booking_changelist"), expect(403, 200, 200)),
@@ -137,6 +153,23 @@ PAGES = [
         lambda b: reverse("admin:intake_consentdocument_add"),
         expect(403, 403, 200, clinician=403),
     ),
+    # The waitlist: the desk and managers see it and remove entries; only managers delete.
+    ("waitlist", lambda b: reverse("admin:waitlist_entry_changelist"), expect(403, 200, 200)),
+    (
+        "a waitlist entry",
+        lambda b: reverse("admin:waitlist_entry_change", args=[waitlist_entry(b)]),
+        expect(403, 200, 200),
+    ),
+    (
+        "waitlist entry delete",
+        lambda b: reverse("admin:waitlist_entry_delete", args=[waitlist_entry(b)]),
+        expect(403, 403, 200),
+    ),
+    (
+        "waitlist entry add",
+        lambda b: reverse("admin:waitlist_entry_add"),
+        expect(403, 403, 403, 403),
+    ),
 ]
 
 CASES = [(name, url, role, statuses[role]) for name, url, statuses in PAGES for role in ROLES]
@@ -232,6 +265,11 @@ def test_a_receptionist_has_no_right_outside_the_desk(db):
         ("booking", "change_booking"),
         ("booking", "view_historicalbooking"),
         ("booking", "view_outgoingemail"),
+        # The waitlist: see it, and remove an entry ("Remove from the waitlist").
+        ("waitlist", "view_entry"),
+        ("waitlist", "change_entry"),
+        ("waitlist", "view_historicalentry"),
+        ("waitlist", "view_offer"),
     }
 
 

@@ -24,6 +24,9 @@ from booking.models import Booking, Closure, OutgoingEmail, Service
 from faq.models import Entry
 from intake.models import ClinicalAccess
 from tests.conftest import make_booking, make_staff
+from waitlist import links as waitlist_links
+from waitlist.models import Entry as WaitlistEntry
+from waitlist.models import Offer
 
 VISITORS = {
     "anonymous": None,
@@ -73,6 +76,15 @@ def model_for(name: str):
     return None
 
 
+def waitlist_token(name: str) -> str | None:
+    """The waitlist's pages take their own signed tokens (waitlist.links)."""
+    if name in ("waitlist:offer", "waitlist:claim"):
+        return waitlist_links.offer_token(Offer.objects.order_by("pk").first())
+    if name in ("waitlist:entry", "waitlist:leave"):
+        return waitlist_links.entry_token(WaitlistEntry.objects.order_by("pk").first())
+    return None
+
+
 def concrete_url(name: str, pattern: URLPattern, token: str) -> str | None:
     """The pattern with real values: an existing object, the patient's token."""
     if name.endswith("_simple_history"):
@@ -85,7 +97,7 @@ def concrete_url(name: str, pattern: URLPattern, token: str) -> str | None:
     kwargs = {}
     for parameter in parameters(pattern):
         if parameter == "token":
-            kwargs[parameter] = token
+            kwargs[parameter] = waitlist_token(name) or token
         elif parameter in ("object_id", "pk"):
             model = model_for(name)
             instance = model._default_manager.order_by("pk").first() if model else None
@@ -134,6 +146,23 @@ def clinic_data(db, treatment):
     )
     Closure.objects.create(date=booking.local_start.date().replace(day=24), reason="Closed")
     make_staff("tess", "Receptionists").totpdevice_set.create(name="Phone")
+    waiting = WaitlistEntry.objects.create(
+        service=treatment,
+        earliest=booking.local_start.date(),
+        latest=booking.local_start.date(),
+        name="Wanda Waiting",
+        email="wanda@example.com",
+        phone="+14045550142",
+        consent_at=booking.start,
+        consent_version="2026-11",
+    )
+    Offer.objects.create(
+        entry=waiting,
+        start=booking.start,
+        send_at=booking.start,
+        status=Offer.Status.OFFERED,
+        expires_at=booking.start,
+    )
     assert Service.objects.exists()
     return booking
 

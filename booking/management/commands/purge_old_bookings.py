@@ -50,6 +50,27 @@ def anonymise(bookings) -> int:
     return len(pks)
 
 
+def purge_waitlist(days: int, now=None) -> int:
+    """
+    Delete waitlist entries that ended more than `days` ago, with their offers, their
+    past versions and the emails sent about them (which hold the address).
+    """
+    from waitlist.models import Entry
+
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        ended = Entry.objects.filter(ended_at__lt=cutoff)
+        pks = list(ended.values_list("pk", flat=True))
+        Entry.history.model.objects.filter(id__in=pks).delete()
+        ended.delete()
+        OutgoingEmail.objects.filter(
+            booking__isnull=True,
+            kind__in=[OutgoingEmail.Kind.WAITLIST_JOINED, OutgoingEmail.Kind.WAITLIST_OFFER],
+            created_at__lt=cutoff,
+        ).exclude(status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.FAILED]).delete()
+    return len(pks)
+
+
 def purge_clinical_records(days: int, now=None) -> int:
     """
     Delete the clinical records (answers, signed consent, clinicians' review and its
@@ -115,6 +136,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Anonymised {count} booking(s) whose appointment ended before {cutoff}."
         )
+        waitlisted = purge_waitlist(older_than)
+        if waitlisted:
+            self.stdout.write(
+                f"Deleted {waitlisted} waitlist entr{'y' if waitlisted == 1 else 'ies'} "
+                f"that ended before {cutoff}."
+            )
         clinical = purge_clinical_records(settings.CLINICAL_RECORD_RETENTION_DAYS)
         if clinical:
             self.stdout.write(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from booking import followups, outbox, reminders
 from clinic import clock, ratelimit
 from intake import reminders as intake_reminders
+from waitlist import offers as waitlist
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,11 @@ class Command(BaseCommand):
         "is queued once per appointment time. Follow-ups go once per completed "
         "appointment, from their day and time after it until two weeks later, never to "
         "a patient who stopped them or has booked that service (or the one it invites "
-        "to) again. Failed mail is retried "
+        "to) again. A time that has freed up since the last run (a cancellation, a move, "
+        "wider hours, a closure removed) is offered to the waitlisted patients it suits, "
+        "in the order they joined, a batch at a time (the booking rules' numbers); "
+        "waitlist entries end after their latest day or once the patient has booked. "
+        "Failed mail is retried "
         "after 1, 2, 4, 8… minutes (at most 6 hours) and given up, visibly (status "
         "'gave up'), after MAIL_MAX_ATTEMPTS attempts. This is what sends every email "
         "of the site (requests only queue them): each delivery gives up after "
@@ -116,6 +121,8 @@ class Command(BaseCommand):
         followed_up = followups.queue_due(now)
         # Health questions or consent still to do before a treatment (the link only).
         queued += intake_reminders.queue_due(now)
+        # Freed times offered to the waitlist, batch by batch (waitlist.offers).
+        offered = waitlist.scan(now)
         report = outbox.send_due(now)
         if not settings.REDIS_URL:
             # Without Redis the rate limits are rows that nothing else deletes; a
@@ -124,7 +131,7 @@ class Command(BaseCommand):
             purged = ratelimit.purge_stale_buckets()
             if purged:
                 logger.info("rate limit buckets purged count=%s", purged)
-        busy = queued or followed_up or report.sent or report.failed or report.gave_up
+        busy = queued or followed_up or offered or report.sent or report.failed or report.gave_up
         if quiet_when_idle and not busy:
             # A loop runs every few seconds: a line per idle run would bury the log.
             return
@@ -132,4 +139,5 @@ class Command(BaseCommand):
             f"reminders queued: {queued}, sent: {report.sent}, failed: {report.failed}, "
             f"gave up: {report.gave_up}"
             + (f", follow-ups queued: {followed_up}" if followed_up else "")
+            + (f", waitlist offers: {offered}" if offered else "")
         )

@@ -1,0 +1,123 @@
+"""Joining the waitlist (/book/waitlist/): the days, the parts of the day, who to tell."""
+
+from django import forms
+from django.utils.translation import gettext, gettext_lazy
+
+from booking.availability import Rules
+from booking.forms import PatientDetails
+from booking.models import Service
+from clinic import clock
+
+DAY_ERRORS = {
+    "required": gettext_lazy("Please choose a day."),
+    "invalid": gettext_lazy("Please enter the day as YYYY-MM-DD, or pick it from the calendar."),
+}
+
+
+def _day_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages=DAY_ERRORS,
+    )
+
+
+class JoinForm(PatientDetails):
+    field_order = [
+        "service",
+        "earliest",
+        "latest",
+        "mornings",
+        "afternoons",
+        "name",
+        "email",
+        "phone",
+        "consent",
+    ]
+
+    service = forms.ModelChoiceField(
+        label=gettext_lazy("Service"),
+        queryset=Service.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": gettext_lazy("Please choose a service."),
+            "invalid_choice": gettext_lazy("Please choose one of our services."),
+        },
+    )
+    earliest = _day_field(gettext_lazy("The earliest day you could come"))
+    latest = _day_field(gettext_lazy("The latest day you could come"))
+    mornings = forms.BooleanField(label=gettext_lazy("Mornings"), required=False)
+    afternoons = forms.BooleanField(label=gettext_lazy("Afternoons"), required=False)
+
+    def __init__(self, *args, rules: Rules, **kwargs):
+        super().__init__(*args, policy=rules.policy, **kwargs)
+        self.rules = rules
+        self.fields["service"].queryset = services = Service.objects.bookable()
+        # Each choice's label is its service, for the template's cards.
+        self.fields["service"].choices = [(service.slug, service) for service in services]
+        self.fields["email"].help_text = gettext_lazy(
+            "We email you here when a time frees up, and never for anything else."
+        )
+        self.fields["phone"].help_text = gettext_lazy("In case we need to reach you.")
+        for name in ("earliest", "latest"):
+            self.fields[name].widget.attrs.update(
+                min=rules.today.isoformat(), max=rules.last_day.isoformat()
+            )
+
+    def clean_email(self) -> str:
+        # One entry per address and service: the address in lower case.
+        return super().clean_email().lower()
+
+    def _check_day(self, name: str) -> None:
+        day = self.cleaned_data.get(name)
+        if day is None:
+            return
+        if day < self.rules.today:
+            self.add_error(
+                name,
+                gettext("%(day)s has already passed. Please choose a later day.")
+                % {"day": clock.format_day(day)},
+            )
+        elif day > self.rules.last_day:
+            self.add_error(
+                name,
+                gettext(
+                    "We take bookings up to %(days)d days ahead, until %(last_day)s. Please "
+                    "choose an earlier day."
+                )
+                % {
+                    "days": self.rules.policy.horizon_days,
+                    "last_day": clock.format_day(self.rules.last_day),
+                },
+            )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self._check_day("earliest")
+        self._check_day("latest")
+        earliest, latest = cleaned.get("earliest"), cleaned.get("latest")
+        if earliest and latest and latest < earliest and "latest" not in self.errors:
+            self.add_error(
+                "latest",
+                gettext("The latest day cannot be before the earliest day (%(day)s).")
+                % {"day": clock.format_day(earliest)},
+            )
+        if not cleaned.get("mornings") and not cleaned.get("afternoons"):
+            self.add_error("mornings", gettext("Please tick mornings, afternoons or both."))
+        return cleaned
+
+    def entry_fields(self) -> dict:
+        keys = (
+            "service",
+            "earliest",
+            "latest",
+            "mornings",
+            "afternoons",
+            "name",
+            "email",
+            "phone",
+        )
+        return {key: self.cleaned_data[key] for key in keys}
