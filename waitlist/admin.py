@@ -86,7 +86,7 @@ class EntryAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
         "service",
         "days",
         "parts",
-        "created_at",
+        "joined",
         "state",
         "offers_sent",
         "offers_booked",
@@ -104,7 +104,7 @@ class EntryAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
         "email",
         "phone",
         "language",
-        "created_at",
+        "joined",
         ("ended_at", "state"),
         "consent_version",
     ]
@@ -127,9 +127,14 @@ class EntryAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="days")
+    @admin.display(description="days", ordering="earliest")
     def days(self, entry: Entry) -> str:
-        return f"{clock.format_short_day(entry.earliest)} – {clock.format_short_day(entry.latest)}"
+        first, last = (clock.format_short_day(day) for day in (entry.earliest, entry.latest))
+        return first if first == last else f"{first} – {last}"
+
+    @admin.display(description="joined", ordering="created_at")
+    def joined(self, entry: Entry) -> str:
+        return clock.format_short_moment(entry.created_at)
 
     @admin.display(description="parts of the day")
     def parts(self, entry: Entry) -> str:

@@ -166,6 +166,10 @@ class Offer(models.Model):
         """'Tuesday, December 8, 2026 at 10:00 am', in the active language."""
         return clock.format_moment(self.start)
 
+    @property
+    def closes(self) -> str:
+        return clock.format_moment(self.expires_at) if self.expires_at else ""
+
     def is_open(self, now: datetime) -> bool:
         return (
             self.status == self.Status.OFFERED

@@ -165,8 +165,9 @@ def scan(now: datetime | None = None) -> int:
             ]
             if freed:
                 _schedule(service, freed, rules, now)
-            state.places, state.scanned_at = places, now
-            state.save(update_fields=["places", "scanned_at"])
+            if places != state.places:
+                state.places, state.scanned_at = places, now
+                state.save(update_fields=["places", "scanned_at"])
     return _send_due(rules, free, now)
 
 

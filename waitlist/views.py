@@ -130,7 +130,7 @@ def offer(request: HttpRequest, offer: Offer, token: str) -> HttpResponse:
 
 
 def _offer_page(
-    request: HttpRequest, offer: Offer, token: str, *, problem: str = "", status: int = 200
+    request: HttpRequest, offer: Offer, token: str, *, problem: str = ""
 ) -> HttpResponse:
     now = timezone.now()
     if not problem and offer.status != Offer.Status.CLAIMED and not offer.is_open(now):
@@ -147,7 +147,6 @@ def _offer_page(
             "problem": problem,
             "policy": Rules.load().policy,
         },
-        status=status,
     )
 
 
@@ -158,7 +157,8 @@ def claim(request: HttpRequest, offer: Offer, token: str) -> HttpResponse:
     result = offers.claim(offer)
     if result.booking is None:
         offer.refresh_from_db()
-        return _offer_page(request, offer, token, problem=result.problem, status=409)
+        # As the booking form answers a time just taken: the page, saying so (200).
+        return _offer_page(request, offer, token, problem=result.problem)
     # The booking's own confirmation page, as after any request.
     request.session[SESSION_KEY] = result.booking.pk
     return redirect("booking:done")
