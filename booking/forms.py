@@ -269,10 +269,11 @@ class PatientDetails(forms.Form):
         return cleaned
 
 
-class RequestForm(SlotFields, PatientDetails):
-    """A patient asks for an appointment (/book/)."""
-
-    field_order = ["service", "date", "time", "name", "email", "phone", "notes", "consent"]
+class ServiceChoice(forms.Form):
+    """
+    The bookable services as cards (templates/booking/includes/service_choice.html):
+    the booking form's and the waitlist's. Each choice's label is its Service.
+    """
 
     service = forms.ModelChoiceField(
         label=gettext_lazy("Service"),
@@ -285,6 +286,26 @@ class RequestForm(SlotFields, PatientDetails):
             "invalid_choice": gettext_lazy("Please choose one of our services."),
         },
     )
+
+    def __init__(self, *args, services: Iterable[Service] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        field.queryset = Service.objects.bookable()
+        # The view may have the list already; reuse it for rendering the choices.
+        self.services = list(services) if services is not None else list(field.queryset)
+        field.choices = [(service.slug, service) for service in self.services]
+
+    @property
+    def names_pending(self) -> bool:
+        """Some service's Spanish is not reviewed yet: its English is shown, with a note."""
+        return any(service.translation_pending for service in self.services)
+
+
+class RequestForm(SlotFields, ServiceChoice, PatientDetails):
+    """A patient asks for an appointment (/book/)."""
+
+    field_order = ["service", "date", "time", "name", "email", "phone", "notes", "consent"]
+
     notes = forms.CharField(
         label=gettext_lazy("Anything we should know? (optional)"),
         required=False,
@@ -296,12 +317,8 @@ class RequestForm(SlotFields, PatientDetails):
         error_messages={"max_length": TOO_LONG},
     )
 
-    def __init__(self, *args, services: Iterable[Service] | None = None, rules: Rules, **kwargs):
+    def __init__(self, *args, rules: Rules, **kwargs):
         super().__init__(*args, rules=rules, policy=rules.policy, **kwargs)
-        self.fields["service"].queryset = Service.objects.bookable()
-        if services is not None:
-            # The view has the list already; reuse it for rendering the choices.
-            self.fields["service"].choices = [(s.slug, s) for s in services]
 
     def clean_notes(self) -> str:
         notes = refuse_invisible(

@@ -4,8 +4,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
 from booking.availability import Rules
-from booking.forms import PatientDetails
-from booking.models import Service
+from booking.forms import PatientDetails, ServiceChoice
 from clinic import clock
 
 DAY_ERRORS = {
@@ -23,7 +22,7 @@ def _day_field(label) -> forms.DateField:
     )
 
 
-class JoinForm(PatientDetails):
+class JoinForm(ServiceChoice, PatientDetails):
     field_order = [
         "service",
         "earliest",
@@ -36,17 +35,6 @@ class JoinForm(PatientDetails):
         "consent",
     ]
 
-    service = forms.ModelChoiceField(
-        label=gettext_lazy("Service"),
-        queryset=Service.objects.none(),
-        to_field_name="slug",
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": gettext_lazy("Please choose a service."),
-            "invalid_choice": gettext_lazy("Please choose one of our services."),
-        },
-    )
     earliest = _day_field(gettext_lazy("The earliest day you could come"))
     latest = _day_field(gettext_lazy("The latest day you could come"))
     mornings = forms.BooleanField(label=gettext_lazy("Mornings"), required=False)
@@ -55,9 +43,6 @@ class JoinForm(PatientDetails):
     def __init__(self, *args, rules: Rules, **kwargs):
         super().__init__(*args, policy=rules.policy, **kwargs)
         self.rules = rules
-        self.fields["service"].queryset = services = Service.objects.bookable()
-        # Each choice's label is its service, for the template's cards.
-        self.fields["service"].choices = [(service.slug, service) for service in services]
         self.fields["email"].help_text = gettext_lazy(
             "We email you here when a time frees up, and never for anything else."
         )

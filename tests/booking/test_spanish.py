@@ -402,3 +402,20 @@ def test_the_day_sheet_names_a_spanish_speaking_patient(client, now):
     response = client.get(reverse("admin:booking_booking_day_sheet"), {"day": "2026-12-08"})
 
     assert 'Pat Example <span class="day-sheet-language">(Español)</span>' in response.text
+
+
+def test_a_service_shown_in_english_on_a_spanish_page_says_why(client, now, superuser):
+    from booking.models import Service
+
+    note = "mientras nuestro equipo clínico revisa su versión en español"
+    pending = [s for s in Service.objects.bookable() if not s.translation_published]
+    assert pending, "the shipped services' Spanish is a draft"
+    assert note in client.get("/es/book/").content.decode()
+    assert note in client.get("/es/book/waitlist/").content.decode()
+    assert "Some service names" not in client.get("/book/").content.decode()
+
+    for service in pending:  # a reviewer publishes each one's Spanish
+        service.mark_reviewed(superuser)
+        service.save()
+    assert note not in client.get("/es/book/waitlist/").content.decode()
+    assert note not in client.get("/es/book/?service=consultation").content.decode()
