@@ -379,6 +379,14 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 for key in workflow.BUTTONS
                 if key in allowed
             ]
+            # A booking still to happen: why "Mark completed" (or "no-show") is not offered yet.
+            context["steps_not_yet"] = [
+                (workflow.STEPS[key].label, reason)
+                for key in ("complete", "no_show")
+                if obj.holds_place
+                and key not in allowed
+                and (reason := workflow.refusal(obj, key))
+            ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Reverting to an old version would change status and time behind the

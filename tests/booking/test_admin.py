@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.urls import reverse
 from booking import workflow
 from booking.admin.views import csv_safe
 from booking.models import Booking, BookingPolicy, OutgoingEmail
-from tests.conftest import at, make_booking, make_staff
+from tests.conftest import at, complete_intake, make_booking, make_staff
 
 Status = Booking.Status
 Kind = OutgoingEmail.Kind
@@ -783,3 +784,28 @@ def test_a_details_edit_at_the_desk_never_changes_the_status(desk):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert (booking.status, booking.internal_notes) == (Booking.Status.CANCELLED, "Called back")
+
+
+def test_the_booking_page_says_why_it_cannot_be_marked_completed_yet(desk, treatment):
+    booking = make_booking(service=treatment, status=Status.CONFIRMED)
+    before = desk.get(change_url(booking)).content.decode()
+    assert (
+        "<strong>Mark completed</strong> is not offered yet: A booking cannot be marked" in before
+    )
+    assert "<strong>Mark no-show</strong> is not offered yet" in before
+
+    rita = User.objects.get(username="rita")
+    with time_machine.travel(booking.start + timedelta(minutes=5), tick=False):
+        desk.force_login(rita)  # a session from a week earlier has timed out
+        started = desk.get(change_url(booking)).content.decode()
+    assert (
+        "<strong>Mark completed</strong> is not offered yet: The patient has not signed" in started
+    )
+    assert "Mark no-show</strong> is not offered yet" not in started  # offered now
+
+    complete_intake(booking)
+    with time_machine.travel(booking.start + timedelta(minutes=5), tick=False):
+        desk.force_login(rita)
+        ready = desk.get(change_url(booking)).content.decode()
+    assert "is not offered yet" not in ready
+    assert ">Mark completed</button>" in ready
