@@ -306,6 +306,29 @@ def has_consultation_before(
     return consultations.exists()
 
 
+def treatments_after(consultation: Booking) -> list[Booking]:
+    """
+    The patient's upcoming bookings (same email, holding a place, after it) of services
+    that require `consultation`'s service first, and were not booked without one on
+    purpose: what cancelling that consultation would leave without its consultation.
+    """
+    if consultation.status not in Booking.HOLDS_PLACE or not consultation.email:
+        return []
+    return list(
+        Booking.objects.holding_a_place()
+        .filter(
+            service__requires_consultation=consultation.service_id,
+            email__iexact=consultation.email,
+            start__gte=consultation.end,
+            consultation_waived=False,
+            anonymised_at__isnull=True,
+        )
+        .exclude(pk=consultation.pk)
+        .select_related("service")
+        .order_by("start")
+    )
+
+
 def consultation_refusal(
     service: Service, start: datetime, email: str, *, exclude: Booking | None = None
 ) -> str | None:

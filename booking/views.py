@@ -446,7 +446,12 @@ def cancel(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     if not booking.patient_can_change():
         return _refuse_change(request, token)
     if request.method != "POST":
-        return render(request, "booking/cancel.html", {"booking": booking, "token": token})
+        return render(
+            request,
+            "booking/cancel.html",
+            # A treatment booked after this consultation would be left without one.
+            {"booking": booking, "token": token, "after": availability.treatments_after(booking)},
+        )
     try:
         workflow.cancel(booking, by_patient=True)
     except workflow.TransitionNotAllowed:

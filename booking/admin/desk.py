@@ -379,6 +379,8 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
                 for key in workflow.BUTTONS
                 if key in allowed
             ]
+            # Cancelling this consultation would leave a treatment booked after it without one.
+            context["treatments_after"] = availability.treatments_after(obj)
             # A booking still to happen: why "Mark completed" (or "no-show") is not offered yet.
             context["steps_not_yet"] = [
                 (workflow.STEPS[key].label, reason)

@@ -249,3 +249,25 @@ def test_a_treatment_the_desk_booked_without_one_may_still_be_moved_by_the_patie
     booking.refresh_from_db()
     assert response.status_code == 302
     assert booking.start == at(date(2026, 12, 9), 11)
+
+
+def test_cancelling_the_consultation_a_treatment_needs_warns_patient_and_desk(
+    client, now, treatment, consultation
+):
+    first = make_booking(service=consultation, start=at(DEC_8, 10))
+    make_booking(service=treatment, start=at(date(2026, 12, 15), 10))
+    other = make_booking(service=consultation, start=at(DEC_8, 11), email="else@example.com")
+
+    cancel = reverse("booking:cancel", args=[links.make_token(first)])
+    page = text_of(client.get(cancel))
+    assert "You also have a treatment booked on Tuesday, December 15, 2026 at 10:00 am" in page
+    spanish = text_of(client.get("/es" + cancel))
+    assert "También tiene un tratamiento reservado el martes, 15 de diciembre de 2026" in spanish
+    assert "You also have a treatment" not in text_of(
+        client.get(reverse("booking:cancel", args=[links.make_token(other)]))
+    )
+
+    client.force_login(make_staff("rita", "Receptionists"))
+    desk = text_of(client.get(reverse("admin:booking_booking_change", args=[first.pk])))
+    assert "needs this consultation first: if you cancel it, move or cancel the treatment" in desk
+    assert Booking.objects.filter(status=Booking.Status.CANCELLED).count() == 0  # GET only
