@@ -297,3 +297,10 @@ def test_the_desk_is_told_why_a_follow_up_will_not_go(client, treated):
     page = client.get(f"/admin/booking/booking/{treated.pk}/change/").content.decode()
 
     assert page.count("Will not be sent: the patient stopped follow-ups") == 2
+
+
+def test_the_check_in_asks_the_patient_to_call_once_and_gives_the_number(treated):
+    run_jobs(CHECK_IN)
+    (message,) = [m for m in mail.outbox if "How are you" in m.subject]
+    assert message.body.lower().count("call us") == 1  # the message's own words
+    assert "Phone: (770) 555-0142" in message.body  # the footer
