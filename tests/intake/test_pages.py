@@ -157,6 +157,9 @@ def test_a_consent_still_in_english_fills_in_english_dates(client, consent_url):
     document = document.split("</section>", 1)[0]
     assert "Tuesday, December 8, 2026" in document
     assert "martes, 8 de diciembre" not in document
+    # Our own line about the version stays Spanish, and says so.
+    assert '<p class="text-body-secondary" lang="es">' in document
+    assert "martes, 1 de diciembre de 2026" in document.split('lang="es">', 1)[1]
 
 
 def test_the_consent_page_shows_the_current_version_its_date_and_the_patients_dates(
