@@ -121,14 +121,19 @@ def health(request: HttpRequest, booking: Booking, token: str) -> HttpResponse:
     return render(request, "intake/health.html", context)
 
 
-def _flag_notes(answers) -> list[str]:
-    """The clinic's notes for the answers that flagged, in the reader's language."""
+def _flag_notes(answers) -> list[tuple[str, bool]]:
+    """
+    The clinic's notes for the answers that flagged, in the reader's language: each
+    with whether it is shown in English (its Spanish not reviewed yet).
+    """
     questions = Question.objects.in_bulk([a.question_id for a in answers if a.flagged])
-    notes = []
+    notes: list[tuple[str, bool]] = []
     for answer in answers:
         question = questions.get(answer.question_id)
-        if answer.flagged and question and question.flag_note and question.flag_note not in notes:
-            notes.append(question.flag_note)
+        if not (answer.flagged and question and question.flag_note):
+            continue
+        if question.flag_note not in (note for note, _ in notes):
+            notes.append((question.flag_note, question.translation_pending))
     return notes
 
 

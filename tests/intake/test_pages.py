@@ -255,3 +255,14 @@ def test_a_consultations_manage_page_lists_nothing_to_do(client, consultation, n
     page = client.get(reverse("booking:manage", args=[make_token(make_booking())]))
 
     assert "Answer the health questions" not in page.content.decode()
+
+
+def test_a_flag_note_shown_in_english_on_the_spanish_page_is_marked_english(
+    client, booking, token
+):
+    spanish = f"/es/book/manage/{token}/health/"
+    client.post(spanish, valid_answers(booking.service, **{ASPIRIN: "yes"}))
+
+    html = client.get(spanish).content.decode()
+    shown = re.search(r'<div class="intake-flag-note-shown[^>]*>', html)[0]
+    assert 'lang="en"' in shown  # the question's Spanish is an unreviewed draft
