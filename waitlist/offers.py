@@ -186,11 +186,16 @@ def _schedule(service: Service, freed: list[datetime], rules: Rules, now: dateti
     )
     size = rules.policy.waitlist_batch_size
     spacing = timedelta(minutes=rules.policy.waitlist_batch_minutes)
+    # Many times freed at once (hours widened, a closure removed): each patient hears
+    # of the soonest that suits them, not of every one in a pile of emails; the page
+    # of that offer links to all the free times.
+    offered: set[int] = set()
     for start in sorted(freed):
         waiting = [
             entry
             for entry in entries
-            if entry.suits(start)
+            if entry.pk not in offered
+            and entry.suits(start)
             and (entry.pk, start) not in already
             # A treatment after a consultation: never offer a time the patient cannot book.
             and availability.has_consultation_before(service, start, entry.email)
@@ -199,6 +204,7 @@ def _schedule(service: Service, freed: list[datetime], rules: Rules, now: dateti
             Offer.objects.create(
                 entry=entry, start=start, send_at=now + (position // size) * spacing
             )
+            offered.add(entry.pk)
         if waiting:
             logger.info(
                 "waitlist time freed service=%s start=%s waiting=%s",

@@ -264,6 +264,16 @@ def test_offers_go_in_the_order_patients_joined_in_batches(full_day):
     assert Offer.objects.get(entry__email=patients[4]).status == Offer.Status.WITHDRAWN
 
 
+def test_many_times_freed_at_once_make_one_offer_per_patient_the_soonest(full_day):
+    run_jobs()
+    join()
+    for booking in full_day[:4]:
+        workflow.cancel(booking)
+    run_jobs(NOW + timedelta(minutes=1))
+    assert list(Offer.objects.values_list("start", flat=True)) == [full_day[0].start]
+    assert len(offer_links("wanda@example.com")) == 1
+
+
 def test_an_afternoon_only_patient_is_not_offered_a_morning(full_day):
     run_jobs()
     join(email="afternoon@example.com", mornings="")
