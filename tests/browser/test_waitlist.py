@@ -59,7 +59,7 @@ def join_from_the_booking_page(page, day, name: str, email: str) -> None:
             "link", name="Join the waitlist: we email you when a time frees up"
         ).click()
     assert page.locator("#id_earliest").input_value() == day.isoformat()
-    assert page.get_by_label("Consultation").is_checked()
+    assert page.get_by_role("radio", name=re.compile("^Consultation")).is_checked()
     page.locator("#id_latest").fill(day.isoformat())
     page.locator("#id_name").fill(name)
     page.locator("#id_email").fill(email)
