@@ -165,3 +165,29 @@ def make_past_consultation(**overrides) -> Booking:
 def consulted(db) -> Booking:
     """The patient (pat@example.com) has had their consultation: they may book the treatment."""
     return make_past_consultation()
+
+
+def make_waitlist_entry(service: Service, day: date, **overrides):
+    """Wanda waiting for `service` on `day`, any part of the day (waitlist.models.Entry)."""
+    from waitlist.models import Entry
+
+    fields = {
+        "earliest": day,
+        "latest": day,
+        "name": "Wanda Waiting",
+        "email": "wanda@example.com",
+        "phone": "+14045550142",
+        "consent_at": NOW,
+        "consent_version": "2026-11",
+    }
+    fields.update(overrides)
+    return Entry.objects.create(service=service, **fields)
+
+
+def make_offer(entry, start: datetime):
+    """An offer of `start` to `entry`, sent and open until `start`."""
+    from waitlist.models import Offer
+
+    return Offer.objects.create(
+        entry=entry, start=start, send_at=NOW, status=Offer.Status.OFFERED, expires_at=start
+    )

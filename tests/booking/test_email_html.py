@@ -13,10 +13,9 @@ import pytest
 
 from booking import emails, outbox
 from booking.models import Booking, Reminder
-from tests.conftest import make_booking
+from tests.conftest import make_booking, make_offer, make_waitlist_entry
 from tests.vnu import vnu_errors
 from waitlist import offers as waitlist_offers
-from waitlist.models import Entry, Offer
 
 pytestmark = pytest.mark.django_db
 
@@ -26,34 +25,14 @@ EMAIL_TEMPLATES = sorted(
 )
 
 
-def waitlist_entry_and_offer(booking: Booking) -> tuple[Entry, Offer]:
-    entry = Entry.objects.create(
-        service=booking.service,
-        earliest=booking.local_start.date(),
-        latest=booking.local_start.date(),
-        name=booking.name,
-        email="waiting@example.com",
-        phone=booking.phone,
-        consent_at=booking.start,
-        consent_version="2026-11",
-    )
-    offer = Offer.objects.create(
-        entry=entry,
-        start=booking.start,
-        send_at=booking.start,
-        status=Offer.Status.OFFERED,
-        expires_at=booking.start,
-    )
-    return entry, offer
-
-
 def contexts(booking: Booking) -> dict[str, dict]:
     """A context for each email template, as booking.emails builds it."""
     patient = emails.patient_context(
         booking, by_patient=False, previous_when="Monday, December 7, 2026 at 9:00 am"
     )
     reminder = Reminder.objects.get(day=-3)
-    entry, offer = waitlist_entry_and_offer(booking)
+    entry = make_waitlist_entry(booking.service, booking.local_start.date())
+    offer = make_offer(entry, booking.start)
     reception = {
         "booking": booking,
         "reference": booking.reference,

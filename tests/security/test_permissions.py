@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from booking.models import Booking
-from tests.conftest import make_booking, make_staff
+from tests.conftest import make_booking, make_staff, make_waitlist_entry
 
 ANON, EDITOR, DESK, MANAGER, SUPER = "anonymous", "faq_editor", "receptionist", "manager", "super"
 CLINICIAN = "clinician"
@@ -43,18 +43,7 @@ def treatment_booking(b):
 
 def waitlist_entry(b):
     """A patient waiting for the page's booking's service."""
-    from waitlist.models import Entry
-
-    return Entry.objects.create(
-        service=b.service,
-        earliest=b.local_start.date(),
-        latest=b.local_start.date(),
-        name="Wanda Waiting",
-        email="wanda@example.com",
-        phone="+14045550142",
-        consent_at=b.start,
-        consent_version="2026-11",
-    ).pk
+    return make_waitlist_entry(b.service, b.local_start.date()).pk
 
 
 # (name, url builder taking the booking, expected status per role)

@@ -23,7 +23,7 @@ from booking import links
 from booking.models import Booking, Closure, OutgoingEmail, Service
 from faq.models import Entry
 from intake.models import ClinicalAccess
-from tests.conftest import make_booking, make_staff
+from tests.conftest import make_booking, make_offer, make_staff, make_waitlist_entry
 from waitlist import links as waitlist_links
 from waitlist.models import Entry as WaitlistEntry
 from waitlist.models import Offer
@@ -146,23 +146,7 @@ def clinic_data(db, treatment):
     )
     Closure.objects.create(date=booking.local_start.date().replace(day=24), reason="Closed")
     make_staff("tess", "Receptionists").totpdevice_set.create(name="Phone")
-    waiting = WaitlistEntry.objects.create(
-        service=treatment,
-        earliest=booking.local_start.date(),
-        latest=booking.local_start.date(),
-        name="Wanda Waiting",
-        email="wanda@example.com",
-        phone="+14045550142",
-        consent_at=booking.start,
-        consent_version="2026-11",
-    )
-    Offer.objects.create(
-        entry=waiting,
-        start=booking.start,
-        send_at=booking.start,
-        status=Offer.Status.OFFERED,
-        expires_at=booking.start,
-    )
+    make_offer(make_waitlist_entry(treatment, booking.local_start.date()), booking.start)
     assert Service.objects.exists()
     return booking
 

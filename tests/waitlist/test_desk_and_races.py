@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from booking import workflow
 from booking.models import Booking
-from tests.conftest import NOW, make_staff
+from tests.conftest import NOW, make_staff, make_waitlist_entry
 from tests.waitlist.test_waitlist import fill_day, join, offer_path, run_jobs
 from waitlist.models import Entry, Offer
 
@@ -24,17 +24,14 @@ def desk(client, db):
     return client
 
 
-def waiting(count: int, consultation) -> None:
+def waiting(count: int, consultation, prefix: str = "p") -> None:
     for index in range(count):
-        Entry.objects.create(
-            service=consultation,
-            earliest=NOW.date(),
+        make_waitlist_entry(
+            consultation,
+            NOW.date(),
             latest=NOW.date() + timedelta(days=7),
-            name=f"Patient {index}",
-            email=f"p{index}@example.com",
-            phone="+14045550142",
-            consent_at=NOW,
-            consent_version="2026-11",
+            name=f"Patient {prefix}{index}",
+            email=f"{prefix}{index}@example.com",
         )
 
 
@@ -43,21 +40,10 @@ def test_the_desk_list_costs_the_same_queries_for_many_entries(desk, now, consul
     waiting(2, consultation)
     with CaptureQueriesContext(connection) as few:
         assert desk.get("/admin/waitlist/entry/").status_code == 200
-    waiting_more = 30
-    for index in range(waiting_more):
-        Entry.objects.create(
-            service=consultation,
-            earliest=NOW.date(),
-            latest=NOW.date(),
-            name=f"More {index}",
-            email=f"more{index}@example.com",
-            phone="+14045550142",
-            consent_at=NOW,
-            consent_version="2026-11",
-        )
+    waiting(30, consultation, prefix="more")
     with CaptureQueriesContext(connection) as many:
         page = desk.get("/admin/waitlist/entry/")
-    assert "More 29" in page.content.decode()
+    assert "Patient more29" in page.content.decode()
     assert len(many) == len(few)
 
 
