@@ -14,10 +14,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -37,6 +38,14 @@ from waitlist.models import Entry, Offer
 logger = logging.getLogger(__name__)
 
 INITIAL_FROM_QUERY = ("service", "earliest", "latest")
+JOIN_HICCUP = gettext_lazy(
+    "We could not save your request just now, so you are not on the waitlist yet. "
+    "Please press “Join the waitlist” again in a moment."
+)
+CLAIM_HICCUP = gettext_lazy(
+    "We could not book this time just now, so nothing was booked. Please press “Book "
+    "this time” again in a moment."
+)
 
 
 @never_cache
@@ -48,11 +57,27 @@ def join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = JoinForm(request.POST, rules=rules)
         if form.is_valid():
-            offers.join(
-                language=translation.get_language() or settings.LANGUAGE_CODE,
-                now=rules.now,
-                **form.entry_fields(),
-            )
+            fields = form.entry_fields()
+            try:
+                offers.join(
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                    now=rules.now,
+                    **fields,
+                )
+            except (OperationalError, InterfaceError):
+                # The connection was cut (a restart, a failover): look again on a new
+                # one before answering, as the booking form does (booking.views).
+                logger.warning("waitlist join met a database error; checking", exc_info=True)
+                connection.close()
+                if (
+                    not Entry.objects.active()
+                    .filter(email=fields["email"], service=fields["service"])
+                    .exists()
+                ):
+                    form.add_error(None, JOIN_HICCUP)
+                    return render(
+                        request, "waitlist/join.html", {"form": form, "policy": rules.policy}
+                    )
             logger.info("waitlist joined service=%s", form.cleaned_data["service"].slug)
             return redirect("waitlist:joined")
         if form.caught_by_honeypot:
@@ -130,7 +155,7 @@ def offer(request: HttpRequest, offer: Offer, token: str) -> HttpResponse:
 
 
 def _offer_page(
-    request: HttpRequest, offer: Offer, token: str, *, problem: str = ""
+    request: HttpRequest, offer: Offer, token: str, *, problem: str = "", hiccup: bool = False
 ) -> HttpResponse:
     now = timezone.now()
     if not problem and offer.status != Offer.Status.CLAIMED and not offer.is_open(now):
@@ -145,6 +170,8 @@ def _offer_page(
             "token": token,
             "entry_token": links.entry_token(offer.entry),
             "problem": problem,
+            # The database was cut mid-claim and nothing was booked: try again.
+            "hiccup": CLAIM_HICCUP if hiccup else "",
             "policy": Rules.load().policy,
         },
     )
@@ -154,7 +181,17 @@ def _offer_page(
 @limit_posts(SELF_SERVICE_PER_ADDRESS)
 @signed_page(links.offer_from_token)
 def claim(request: HttpRequest, offer: Offer, token: str) -> HttpResponse:
-    result = offers.claim(offer)
+    try:
+        result = offers.claim(offer)
+    except (OperationalError, InterfaceError):
+        # As for a booking request: rolled back, unless the cut came during COMMIT;
+        # look again on a new connection before telling the patient anything.
+        logger.warning("waitlist claim met a database error; checking", exc_info=True)
+        connection.close()
+        offer.refresh_from_db()
+        if offer.status != Offer.Status.CLAIMED or offer.booking_id is None:
+            return _offer_page(request, offer, token, hiccup=True)
+        result = offers.Claim(offer.booking)
     if result.booking is None:
         offer.refresh_from_db()
         # As the booking form answers a time just taken: the page, saying so (200).
