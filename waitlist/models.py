@@ -125,12 +125,12 @@ class Offer(models.Model):
     """One freed time offered to one entry (waitlist.offers has the rules)."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Waiting for its batch"
+        SCHEDULED = "scheduled", "Waiting to be sent"
         OFFERED = "offered", "Offered"
         CLAIMED = "claimed", "Booked"
         TAKEN = "taken", "Taken by someone else first"
         EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Not sent (the time went first)"
+        WITHDRAWN = "withdrawn", "Not sent (the time or the entry went first)"
 
     OPEN = (Status.SCHEDULED, Status.OFFERED)
 

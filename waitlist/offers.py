@@ -14,7 +14,9 @@ A freed time is offered to the active entries it suits (service, days, part of
 the day; for a treatment after a consultation, patients who have had one), in the
 order they joined: BookingPolicy.waitlist_batch_size of them at once, the next
 batch waitlist_batch_minutes later if the time is still free. Each entry is
-offered each time at most once (Offer's unique key). An offer closes after
+offered each time at most once (Offer's unique key), and has one open offer at a
+time, the soonest: the others freed with it wait, and go once that one is booked,
+taken or closed, if they are still free. An offer closes after
 waitlist_offer_hours, or when the time no longer meets the minimum notice.
 
 Claiming is a POST through booking.workflow.request, under the booking lock,
@@ -186,16 +188,11 @@ def _schedule(service: Service, freed: list[datetime], rules: Rules, now: dateti
     )
     size = rules.policy.waitlist_batch_size
     spacing = timedelta(minutes=rules.policy.waitlist_batch_minutes)
-    # Many times freed at once (hours widened, a closure removed): each patient hears
-    # of the soonest that suits them, not of every one in a pile of emails; the page
-    # of that offer links to all the free times.
-    offered: set[int] = set()
     for start in sorted(freed):
         waiting = [
             entry
             for entry in entries
-            if entry.pk not in offered
-            and entry.suits(start)
+            if entry.suits(start)
             and (entry.pk, start) not in already
             # A treatment after a consultation: never offer a time the patient cannot book.
             and availability.has_consultation_before(service, start, entry.email)
@@ -204,7 +201,6 @@ def _schedule(service: Service, freed: list[datetime], rules: Rules, now: dateti
             Offer.objects.create(
                 entry=entry, start=start, send_at=now + (position // size) * spacing
             )
-            offered.add(entry.pk)
         if waiting:
             logger.info(
                 "waitlist time freed service=%s start=%s waiting=%s",
@@ -232,11 +228,21 @@ def _send_due(rules: Rules, free: dict[int, dict[str, int]], now: datetime) -> i
             Offer.objects.filter(pk=offer.pk, status=Offer.Status.OFFERED).update(
                 status=Offer.Status.TAKEN, updated_at=now
             )
-    sent = 0
-    due = Offer.objects.filter(status=Offer.Status.SCHEDULED, send_at__lte=now).values_list(
-        "pk", flat=True
+    # One open offer per patient at a time: many times freed at once (hours widened,
+    # a closure removed) are one email, the soonest; the next waits until that offer
+    # is booked, taken by someone else or closed, and goes if its time is still free.
+    busy = set(
+        Offer.objects.filter(status=Offer.Status.OFFERED).values_list("entry_id", flat=True)
     )
-    for pk in list(due):
+    sent = 0
+    due = (
+        Offer.objects.filter(status=Offer.Status.SCHEDULED, send_at__lte=now)
+        .order_by("start", "pk")
+        .values_list("pk", "entry_id")
+    )
+    for pk, entry_id in list(due):
+        if entry_id in busy:
+            continue
         with transaction.atomic():
             offer = (
                 Offer.objects.select_for_update(of=("self",))
@@ -254,6 +260,7 @@ def _send_due(rules: Rules, free: dict[int, dict[str, int]], now: datetime) -> i
             offer.expires_at = closes_at(rules, offer.start, now)
             offer.save(update_fields=["status", "offered_at", "expires_at", "updated_at"])
             _email(offer.entry, Kind.WAITLIST_OFFER, "waitlist_offer", now=now, offer=offer)
+            busy.add(entry_id)
             sent += 1
             logger.info("waitlist offer sent offer=%s", offer.pk)
     return sent

@@ -264,14 +264,62 @@ def test_offers_go_in_the_order_patients_joined_in_batches(full_day):
     assert Offer.objects.get(entry__email=patients[4]).status == Offer.Status.WITHDRAWN
 
 
+def sent_starts(address: str) -> list:
+    return list(
+        Offer.objects.filter(entry__email=address)
+        .exclude(status__in=[Offer.Status.SCHEDULED, Offer.Status.WITHDRAWN])
+        .order_by("offered_at", "start")
+        .values_list("start", flat=True)
+    )
+
+
 def test_many_times_freed_at_once_make_one_offer_per_patient_the_soonest(full_day):
     run_jobs()
     join()
     for booking in full_day[:4]:
         workflow.cancel(booking)
     run_jobs(NOW + timedelta(minutes=1))
-    assert list(Offer.objects.values_list("start", flat=True)) == [full_day[0].start]
+    assert sent_starts("wanda@example.com") == [full_day[0].start]
     assert len(offer_links("wanda@example.com")) == 1
+    run_jobs(NOW + timedelta(minutes=30))  # later runs send nothing while it is open
+    assert len(offer_links("wanda@example.com")) == 1
+
+
+def test_a_patient_whose_offer_was_taken_hears_of_the_next_time_freed_with_it(full_day):
+    run_jobs()
+    join(email="first@example.com", name="First Waiting")
+    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+        join(email="second@example.com", name="Second Waiting")
+    workflow.cancel(full_day[0])
+    workflow.cancel(full_day[1])
+    run_jobs(NOW + timedelta(minutes=1))
+    assert sent_starts("first@example.com") == [full_day[0].start]
+    assert sent_starts("second@example.com") == [full_day[0].start]
+
+    with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
+        assert Client().post(offer_path("first@example.com") + "book/").status_code == 302
+    run_jobs(NOW + timedelta(minutes=3))
+
+    assert sent_starts("second@example.com") == [full_day[0].start, full_day[1].start]
+    assert len(offer_links("second@example.com")) == 2
+    assert not Offer.objects.filter(entry__email="first@example.com", status="scheduled")
+
+
+def test_a_patient_whose_offer_closed_unclaimed_hears_of_the_next_time(full_day):
+    run_jobs()
+    join()
+    workflow.cancel(full_day[0])
+    workflow.cancel(full_day[-1])
+    run_jobs(NOW + timedelta(minutes=1))
+    first = Offer.objects.get(status=Offer.Status.OFFERED)
+    assert first.start == full_day[0].start
+
+    run_jobs(first.expires_at + timedelta(minutes=1))
+
+    first.refresh_from_db()
+    assert first.status == Offer.Status.EXPIRED
+    assert sent_starts("wanda@example.com") == [full_day[0].start, full_day[-1].start]
+    assert len(offer_links("wanda@example.com")) == 2
 
 
 def test_an_afternoon_only_patient_is_not_offered_a_morning(full_day):
