@@ -111,11 +111,13 @@ def build_picker(
     *,
     moving: Booking | None = None,
     show_days: int = 6,
+    none_free: str | None = None,
 ) -> Picker:
     """
     The picker for `service` on `day`; without a day it opens on the first day that
     has a free time. When a patient moves `moving`, its own place counts as free
     for other times, and its current time is not offered as if it were new.
+    `none_free` says what the patient's sentence says when no day has a free time.
     """
     picker = Picker(service=service, day=day, first_day=rules.first_day(), last_day=rules.last_day)
     if service is None:
@@ -130,7 +132,9 @@ def build_picker(
     picker.free_days = free[:show_days]
     if day is None:
         if not free:
-            picker.problem = gettext("There are no free times in the next weeks. Please call us.")
+            picker.problem = none_free or gettext(
+                "There are no free times in the next weeks. Please call us."
+            )
             return picker
         picker.day = day = free[0].day
     picker.slots = by_day.get(day, [])

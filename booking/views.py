@@ -402,12 +402,7 @@ def manage_slots(request: HttpRequest, booking: Booking, token: str) -> HttpResp
 
 
 def _refuse_change(request: HttpRequest, token: str) -> HttpResponse:
-    messages.error(
-        request,
-        gettext(
-            "This appointment can no longer be changed online. Please call us if you need to."
-        ),
-    )
+    messages.error(request, workflow.NOT_ONLINE)
     return redirect("booking:manage", token=token)
 
 

@@ -90,7 +90,14 @@ class DeskBookingForm(forms.ModelForm):
         day = source.get("day")
         day = parse_day(day) if isinstance(day, str) else day
         return build_picker(
-            rules, service, day, moving=self.instance if self.instance.pk else None
+            rules,
+            service,
+            day,
+            moving=self.instance if self.instance.pk else None,
+            none_free=(
+                "No free times in the booking horizon: every time is booked or closed. "
+                "Offer the waitlist, or check Opening hours and Closures."
+            ),
         )
 
     def clean_language(self) -> str:

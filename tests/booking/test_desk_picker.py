@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from booking import availability
-from booking.models import Booking, BookingPolicy, Service
+from booking.models import Booking, BookingPolicy, OpeningHours, Service
 from tests.conftest import at, make_booking, make_staff
 
 ADD = reverse("admin:booking_booking_add")
@@ -164,3 +164,15 @@ def test_a_full_time_is_explained_for_staff(desk, consultation):
 
     assert "That time is full now (another booking took it)." in response.text
     assert "Sorry" not in response.text
+
+
+def test_with_no_free_time_anywhere_the_desk_is_told_what_to_do_not_to_call_us(desk, consultation):
+    OpeningHours.objects.all().delete()
+
+    response = desk.post(ADD, caller(consultation, day="", _show_times="1"))
+
+    assert response.status_code == 200
+    assert "No free times in the booking horizon" in response.text
+    assert "Offer the waitlist" in response.text
+    assert "Please call us" not in response.text
+    assert not Booking.objects.exists()
