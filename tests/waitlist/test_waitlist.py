@@ -285,14 +285,19 @@ def test_many_times_freed_at_once_make_one_offer_per_patient_the_soonest(full_da
     assert len(offer_links("wanda@example.com")) == 1
 
 
-def test_a_patient_whose_offer_was_taken_hears_of_the_next_time_freed_with_it(full_day):
+def two_patients_offered(*freed: Booking) -> None:
+    """First and Second join (in that order), `freed` is cancelled, run_jobs offers it."""
     run_jobs()
     join(email="first@example.com", name="First Waiting")
     with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
         join(email="second@example.com", name="Second Waiting")
-    workflow.cancel(full_day[0])
-    workflow.cancel(full_day[1])
+    for booking in freed:
+        workflow.cancel(booking)
     run_jobs(NOW + timedelta(minutes=1))
+
+
+def test_a_patient_whose_offer_was_taken_hears_of_the_next_time_freed_with_it(full_day):
+    two_patients_offered(full_day[0], full_day[1])
     assert sent_starts("first@example.com") == [full_day[0].start]
     assert sent_starts("second@example.com") == [full_day[0].start]
 
@@ -358,12 +363,7 @@ def test_a_treatment_is_offered_only_to_patients_who_had_their_consultation(now,
 
 @pytest.fixture
 def two_offers(full_day):
-    run_jobs()
-    join(email="first@example.com", name="First Waiting")
-    with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
-        join(email="second@example.com", name="Second Waiting")
-    workflow.cancel(full_day[4])
-    run_jobs(NOW + timedelta(minutes=1))
+    two_patients_offered(full_day[4])
     return full_day[4].start
 
 
