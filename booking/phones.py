@@ -3,7 +3,10 @@ Patients' phone numbers: stored in E.164 ("+14045550100") so one number is one
 value however it was typed, shown the way people in the US write it.
 """
 
+import re
+
 import phonenumbers
+from django.db.models import QuerySet
 
 # A number without a country code is a US one: the clinic is in Georgia.
 REGION = "US"
@@ -39,3 +42,19 @@ def display(stored: str) -> str:
 def digits(text: str) -> str:
     """The digits of what someone typed to search for a number."""
     return "".join(character for character in text if character.isdigit())
+
+
+# What someone types to look a number up: "(404) 555-01", "404-555-0100", "+1 404".
+_SEARCH = re.compile(r"[\d\s()+.\-]+")
+
+
+def matching(queryset: QuerySet, term: str, field: str = "phone") -> QuerySet:
+    """
+    The rows of `queryset` whose stored number holds the digits of `term`, for an
+    admin search; none if `term` does not look like (part of) a phone number.
+    """
+    term = term.strip()
+    found = digits(term)
+    if len(found) < 4 or not _SEARCH.fullmatch(term):
+        return queryset.none()
+    return queryset.filter(**{f"{field}__contains": found})

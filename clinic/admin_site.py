@@ -6,6 +6,7 @@ Kept free of model imports: Django loads it before the apps are ready.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -156,3 +157,22 @@ class ClinicHistoryMixin:
             if isinstance(field, models.ForeignKey)
         ]
         return records.select_related(*foreign_keys) if foreign_keys else records
+
+
+class ReadOnlyHistoryMixin(ClinicHistoryMixin):
+    """
+    A history to read, never to revert: for records whose changes go through steps
+    of their own (a booking's workflow, a waitlist entry's end). Reverting would
+    change them behind those steps' backs: no lock, no check, no email to the
+    patient, and a row put back where a newer one now stands.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied
+        return rendered_in_clinic_time(
+            super().history_form_view, request, object_id, version_id, extra_context
+        )

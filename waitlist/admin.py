@@ -10,8 +10,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from booking import phones
 from clinic import clock
-from clinic.admin_site import ClinicHistoryMixin, ClinicTimeMixin
+from clinic.admin_site import ClinicTimeMixin, ReadOnlyHistoryMixin
 from waitlist import offers
 from waitlist.models import Entry, Offer
 
@@ -80,7 +81,7 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Entry)
-class EntryAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
+class EntryAdmin(ClinicTimeMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "service",
@@ -102,7 +103,7 @@ class EntryAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
         ("mornings", "afternoons"),
         "name",
         "email",
-        "phone",
+        "phone_number",
         "language",
         "joined",
         ("ended_at", "state"),
@@ -126,6 +127,20 @@ class EntryAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # An entry is the patient's own: the desk reads it and may remove it (the list's
+        # action, which needs this permission), but never edits or saves it.
+        return obj is None and super().has_change_permission(request)
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # "(404) 555-0142" or "404-555-0142" finds the "+14045550142" stored.
+        return found | phones.matching(queryset, search_term), may_have_duplicates
+
+    @admin.display(description="phone", ordering="phone")
+    def phone_number(self, entry: Entry) -> str:
+        return phones.display(entry.phone)
 
     @admin.display(description="days", ordering="earliest")
     def days(self, entry: Entry) -> str:

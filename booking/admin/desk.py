@@ -6,7 +6,6 @@ and which steps to offer (workflow.allowed_steps), and reports the outcome.
 """
 
 import logging
-import re
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -27,7 +26,7 @@ from booking.admin import views
 from booking.admin.forms import DeskBookingAddForm, DeskBookingForm
 from booking.models import Booking, BookingPolicy, OutgoingEmail
 from clinic import clock
-from clinic.admin_site import ClinicHistoryMixin, ClinicTimeMixin, rendered_in_clinic_time
+from clinic.admin_site import ClinicTimeMixin, ReadOnlyHistoryMixin
 
 logger = logging.getLogger(__name__)
 
@@ -112,10 +111,6 @@ class AttentionFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=[booking.pk for booking, _ in stranded])
 
 
-# Patients give their number in any format: "404-555-0100" must find "+1 404 555 0100".
-_PHONE_LIKE = re.compile(r"[\d\s()+.\-]+")
-
-
 # --- The booking ---------------------------------------------------------------------
 
 
@@ -141,7 +136,7 @@ class OutgoingEmailInline(admin.TabularInline):
         return False
 
 
-class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
+class BookingAdmin(ClinicTimeMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     form = DeskBookingForm
     add_form = DeskBookingAddForm
     # Status second: on a phone the table scrolls sideways and status must stay in view.
@@ -391,18 +386,6 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    # Reverting to an old version would change status and time behind the
-    # workflow's back (no availability check, no email): history is read-only.
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied
-        return rendered_in_clinic_time(
-            super().history_form_view, request, object_id, version_id, extra_context
-        )
-
     @admin.display(description="appointment")
     def history_when(self, record) -> str:
         return clock.format_short_moment(record.start)
@@ -432,12 +415,8 @@ class BookingAdmin(ClinicTimeMixin, ClinicHistoryMixin, SimpleHistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        digits = phones.digits(term)
-        # Numbers are stored as +14045550100: the digits of "(404) 555-01" are in it.
-        if len(digits) >= 4 and _PHONE_LIKE.fullmatch(term):
-            found = found | queryset.filter(phone__contains=digits)
-        return found, may_have_duplicates
+        # Patients give their number in any format: "404-555-0100" finds "+14045550100".
+        return found | phones.matching(queryset, search_term), may_have_duplicates
 
     # Status steps: actions on the list, buttons on the booking
 

@@ -15,6 +15,7 @@ from booking import workflow
 from booking.models import Booking
 from tests.conftest import NOW, make_staff, make_waitlist_entry
 from tests.waitlist.test_waitlist import fill_day, join, offer_path, run_jobs
+from waitlist import offers
 from waitlist.models import Entry, Offer
 
 
@@ -126,3 +127,42 @@ def test_two_claims_at_the_same_moment_make_one_booking(now, consultation):
         Offer.Status.CLAIMED,
         Offer.Status.TAKEN,
     ]
+
+
+@pytest.mark.django_db
+def test_an_ended_entry_cannot_be_put_back_from_its_history(desk, now, consultation):
+    entry = make_waitlist_entry(consultation, NOW.date())
+    offers.end(entry, Entry.EndReason.LEFT)
+    make_waitlist_entry(consultation, NOW.date())  # the patient joined again
+    first = entry.history.order_by("history_id").first()
+    url = f"/admin/waitlist/entry/{entry.pk}/history/{first.pk}/"
+
+    viewed = desk.get(url)
+    reverted = desk.post(url, {"service": consultation.pk, "_save": "Save"})
+
+    entry.refresh_from_db()
+    assert viewed.status_code == 200 and "Revert" not in viewed.content.decode()
+    assert reverted.status_code == 403
+    assert entry.end_reason == Entry.EndReason.LEFT
+
+
+@pytest.mark.django_db
+def test_an_entry_is_read_only_at_the_desk_saving_it_changes_nothing(desk, now, consultation):
+    entry = make_waitlist_entry(consultation, NOW.date())
+    url = f"/admin/waitlist/entry/{entry.pk}/change/"
+
+    page = desk.get(url).content.decode()
+    saved = desk.post(url, {"_save": "Save"})
+
+    assert 'name="_save"' not in page
+    assert "(404) 555-0142" in page  # the phone written the US way
+    assert saved.status_code == 403
+    assert entry.history.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["(404) 555-0142", "404-555-0142", "4045550142", "+14045550142"])
+def test_the_desk_finds_an_entry_by_its_phone_however_it_is_typed(desk, now, consultation, typed):
+    make_waitlist_entry(consultation, NOW.date())
+    page = desk.get("/admin/waitlist/entry/", {"q": typed}).content.decode()
+    assert "Wanda Waiting" in page
