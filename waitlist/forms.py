@@ -1,9 +1,11 @@
 """Joining the waitlist (/book/waitlist/): the days, the parts of the day, who to tell."""
 
+from datetime import timedelta
+
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
-from booking.availability import Rules
+from booking.availability import Rules, consultation_refusal
 from booking.forms import PatientDetails, ServiceChoice
 from clinic import clock
 
@@ -92,6 +94,13 @@ class JoinForm(ServiceChoice, PatientDetails):
             )
         if not cleaned.get("mornings") and not cleaned.get("afternoons"):
             self.add_error("mornings", gettext("Please tick mornings, afternoons or both."))
+        service, email = cleaned.get("service"), cleaned.get("email")
+        if service and email and latest and not self.errors:
+            # As on /book/: a treatment only after a consultation, booked by the end of
+            # the latest day at the latest; never a wait for offers that cannot come.
+            day_after = clock.start_of_day(latest + timedelta(days=1))
+            if problem := consultation_refusal(service, day_after, email):
+                self.add_error("service", problem)
         return cleaned
 
     def entry_fields(self) -> dict:

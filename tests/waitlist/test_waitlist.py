@@ -336,23 +336,38 @@ def test_an_afternoon_only_patient_is_not_offered_a_morning(full_day):
     assert Offer.objects.count() == 0
 
 
-def test_a_treatment_is_offered_only_to_patients_who_had_their_consultation(now, treatment):
-    later = date(2026, 12, 15)
-    bookings = fill_day(treatment, later)
+TREATMENT_DAY = {"service": "exosome-treatment", "earliest": "2026-12-15", "latest": "2026-12-15"}
+
+
+def test_a_patient_without_a_consultation_cannot_wait_for_the_treatment(now, treatment):
+    response = Client().post(
+        "/book/waitlist/", {**JOIN, **TREATMENT_DAY, "email": "new@example.com"}
+    )
+
+    assert response.status_code == 200
+    assert "is given only after a consultation" in response.content.decode()
+    assert not Entry.objects.exists()
+    assert not mail.outbox
+
+
+def test_a_consultation_booked_within_the_days_is_enough_to_wait(now, treatment, consultation):
+    make_booking(service=consultation, start=at(date(2026, 12, 15), 9), email="soon@example.com")
+    assert join(email="soon@example.com", **TREATMENT_DAY).service == treatment
+
+
+def test_a_treatment_is_offered_only_to_patients_who_had_their_consultation(
+    now, treatment, consultation
+):
+    bookings = fill_day(treatment, date(2026, 12, 15))
     run_jobs()
     make_past_consultation(email="seen@example.com")
-    join(
-        email="seen@example.com",
-        service="exosome-treatment",
-        earliest="2026-12-15",
-        latest="2026-12-15",
+    join(email="seen@example.com", **TREATMENT_DAY)
+    # Joined with a consultation booked, which was then cancelled.
+    booked = make_booking(
+        service=consultation, start=at(date(2026, 12, 14), 9), email="new@example.com"
     )
-    join(
-        email="new@example.com",
-        service="exosome-treatment",
-        earliest="2026-12-15",
-        latest="2026-12-15",
-    )
+    join(email="new@example.com", **TREATMENT_DAY)
+    workflow.cancel(booked)
     workflow.cancel(bookings[0])
     run_jobs(NOW + timedelta(minutes=1))
     assert list(Offer.objects.values_list("entry__email", flat=True)) == ["seen@example.com"]
