@@ -232,6 +232,15 @@ class PatientDetails(forms.Form):
             ),
             reverse("privacy"),
         )
+        if policy.translation_pending:
+            consent.help_text = format_html(
+                "{} {}",
+                gettext(
+                    "This statement is shown in English while our clinical team reviews its "
+                    "Spanish version."
+                ),
+                consent.help_text,
+            )
         self.caught_by_honeypot = False
 
     def clean_name(self) -> str:

@@ -9,18 +9,19 @@ from booking.availability import Rules, consultation_refusal
 from booking.forms import PatientDetails, ServiceChoice
 from clinic import clock
 
-DAY_ERRORS = {
-    "required": gettext_lazy("Please choose a day."),
-    "invalid": gettext_lazy("Please enter the day as YYYY-MM-DD, or pick it from the calendar."),
-}
 
-
-def _day_field(label) -> forms.DateField:
+def _day_field(label, required) -> forms.DateField:
+    # Each day's message names it: the error summary lists both days' errors.
     return forms.DateField(
         label=label,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages=DAY_ERRORS,
+        error_messages={
+            "required": required,
+            "invalid": gettext_lazy(
+                "Please enter the day as YYYY-MM-DD, or pick it from the calendar."
+            ),
+        },
     )
 
 
@@ -37,8 +38,14 @@ class JoinForm(ServiceChoice, PatientDetails):
         "consent",
     ]
 
-    earliest = _day_field(gettext_lazy("The earliest day you could come"))
-    latest = _day_field(gettext_lazy("The latest day you could come"))
+    earliest = _day_field(
+        gettext_lazy("The earliest day you could come"),
+        gettext_lazy("Please choose the earliest day you could come."),
+    )
+    latest = _day_field(
+        gettext_lazy("The latest day you could come"),
+        gettext_lazy("Please choose the latest day you could come."),
+    )
     mornings = forms.BooleanField(label=gettext_lazy("Mornings"), required=False)
     afternoons = forms.BooleanField(label=gettext_lazy("Afternoons"), required=False)
 
@@ -46,7 +53,7 @@ class JoinForm(ServiceChoice, PatientDetails):
         super().__init__(*args, policy=rules.policy, **kwargs)
         self.rules = rules
         self.fields["email"].help_text = gettext_lazy(
-            "We email you here when a time frees up, and never for anything else."
+            "We email you here when a time frees up, and about any time you book from the list."
         )
         self.fields["phone"].help_text = gettext_lazy("In case we need to reach you.")
         for name in ("earliest", "latest"):

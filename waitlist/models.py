@@ -40,7 +40,7 @@ class Entry(models.Model):
         # The patient reads these on their own page (in their language), after
         # "You are no longer on the waitlist".
         BOOKED = "booked", pgettext_lazy("waitlist", "you have booked an appointment")
-        LEFT = "left", pgettext_lazy("waitlist", "you left the waitlist")
+        LEFT = "left", pgettext_lazy("waitlist", "at your request")
         LAST_DAY = "last_day", pgettext_lazy("waitlist", "its last day has passed")
         REMOVED = "removed", pgettext_lazy("waitlist", "removed by the clinic")
 
@@ -112,6 +112,8 @@ class Entry(models.Model):
 
     def days(self) -> str:
         """'Tuesday, December 8, 2026 to Friday, December 18, 2026', in the active language."""
+        if self.earliest == self.latest:
+            return clock.format_day(self.earliest)
         return gettext("%(earliest)s to %(latest)s") % {
             "earliest": clock.format_day(self.earliest),
             "latest": clock.format_day(self.latest),

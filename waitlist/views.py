@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from booking.availability import Rules
 from booking.views import SESSION_KEY
@@ -136,10 +136,14 @@ def entry(request: HttpRequest, entry: Entry, token: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts(SELF_SERVICE_PER_ADDRESS)
 @signed_page(links.entry_from_token)
 def leave(request: HttpRequest, entry: Entry, token: str) -> HttpResponse:
+    if request.method != "POST":
+        # The address opened in a browser (copied from the page, a link preview): the
+        # entry's page with its Leave button; only that button's POST ends the entry.
+        return redirect("waitlist:entry", token=token)
     if offers.end(entry, Entry.EndReason.LEFT):
         logger.info("waitlist left entry=%s", entry.pk)
         messages.success(
@@ -177,10 +181,13 @@ def _offer_page(
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts(SELF_SERVICE_PER_ADDRESS)
 @signed_page(links.offer_from_token)
 def claim(request: HttpRequest, offer: Offer, token: str) -> HttpResponse:
+    if request.method != "POST":
+        # As leave(): the offer's page, whose button books.
+        return redirect("waitlist:offer", token=token)
     try:
         result = offers.claim(offer)
     except (OperationalError, InterfaceError):

@@ -11,7 +11,9 @@
 (function () {
   "use strict";
 
-  // Put the error summary first in line for keyboard and screen reader users.
+  // Put the error summary first in line for keyboard and screen reader users (the
+  // booking and move forms; the waitlist's and the health and consent forms load
+  // this file for that alone).
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();

@@ -89,6 +89,10 @@ def test_a_freed_time_goes_to_the_first_waitlisted_patient_who_books_it(page):
     screenshot(page, "waitlist-join")
     page.get_by_role("button", name="Join the waitlist").click()
     assert page.locator("#error-summary").is_visible()  # nothing filled in: told, not stored
+    # Focused, so a screen reader reads it first and Tab goes on to its links.
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.id === 'error-summary'"
+    )
     assert axe_violations(page) == []
     assert Entry.objects.count() == 2
 

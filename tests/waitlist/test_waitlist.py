@@ -105,7 +105,7 @@ def test_joining_keeps_the_entry_and_emails_the_link(now):
     assert (entry.earliest, entry.latest, entry.language) == (DAY, DAY, "en")
     (message,) = mail.outbox
     assert message.subject == "You are on the waitlist — Vinings Surgery Center"
-    assert "Tuesday, December 8, 2026 to Tuesday, December 8, 2026" in message.body
+    assert "Days: Tuesday, December 8, 2026\n" in message.body  # one day: said once
     token = links.entry_token(entry)
     assert f"/book/waitlist/{token}/" in message.body
     page = Client().get(f"/book/waitlist/{token}/")
@@ -456,6 +456,33 @@ def test_leaving_ends_the_entry_and_closes_its_offers(two_offers):
     refused = Client().post(offer_path("first@example.com") + "book/")
     assert refused.status_code == 200
     assert "You are no longer on the waitlist" in refused.content.decode()
+
+
+def test_a_leave_or_book_link_opened_in_the_browser_shows_its_page_and_changes_nothing(
+    two_offers,
+):
+    entry = Entry.objects.get(email="first@example.com")
+    leave = f"/book/waitlist/{links.entry_token(entry)}/leave/"
+    book = offer_path("first@example.com") + "book/"
+
+    opened_leave = Client().get(leave, follow=True)
+    opened_book = Client().get(book, follow=True)
+
+    assert opened_leave.redirect_chain == [(leave.removesuffix("leave/"), 302)]
+    assert "Leave the waitlist" in opened_leave.content.decode()
+    assert opened_book.redirect_chain == [(book.removesuffix("book/"), 302)]
+    assert "Book this time" in opened_book.content.decode()
+    entry.refresh_from_db()
+    assert entry.is_active and entry.offers.get().status == Offer.Status.OFFERED
+    assert not Booking.objects.filter(start=two_offers, status=Booking.Status.REQUESTED).exists()
+
+
+def test_an_offer_closed_unclaimed_says_so_not_that_the_time_is_gone(two_offers):
+    offer = Offer.objects.get(entry__email="first@example.com")
+    with time_machine.travel(offer.expires_at + timedelta(minutes=1), tick=False):
+        page = Client().get(offer_path("first@example.com")).content.decode()
+    assert "This offer has closed" in page
+    assert "no longer available" not in page
 
 
 # --- Entries ending ------------------------------------------------------------------------
