@@ -38,9 +38,12 @@ class Limit:
 
 # A patient books once, perhaps corrects a typo or two; a family may share an address.
 # Twenty tries an hour from one address and five bookings an hour for one email stop a
-# script without ever meeting a real patient.
+# script without ever meeting a real patient. An email limit counts only the posts a
+# view accepted (each sends that address a message), never a form sent back with its
+# mistakes: a patient who gets the date wrong five times is not locked out.
 BOOKING_PER_ADDRESS = Limit("book-address", 20, 3600)
 BOOKING_PER_EMAIL = Limit("book-email", 5, 3600)
+WAITLIST_PER_EMAIL = Limit("waitlist-email", 5, 3600)
 SELF_SERVICE_PER_ADDRESS = Limit("manage-address", 20, 3600)
 
 
@@ -59,15 +62,19 @@ def _take_from_redis(key: str, limit: Limit) -> bool:
         return True
 
 
+def _tokens(bucket: RateLimitBucket, limit: Limit, now) -> float:
+    """What is in `bucket` at `now`, refilled since it was last touched."""
+    elapsed = max((now - bucket.updated_at).total_seconds(), 0)
+    return min(limit.requests, bucket.tokens + elapsed * limit.requests / limit.seconds)
+
+
 def _take_from_database(key: str, limit: Limit) -> bool:
     now = timezone.now()
-    refill_per_second = limit.requests / limit.seconds
     with transaction.atomic():
         bucket, created = RateLimitBucket.objects.select_for_update().get_or_create(
             key=key, defaults={"tokens": limit.requests, "updated_at": now}
         )
-        elapsed = (now - bucket.updated_at).total_seconds()
-        tokens = min(limit.requests, bucket.tokens + max(elapsed, 0) * refill_per_second)
+        tokens = _tokens(bucket, limit, now)
         allowed = tokens >= 1
         bucket.tokens = tokens - 1 if allowed else tokens
         bucket.updated_at = now
@@ -87,6 +94,20 @@ def take(limit: Limit, identity: str) -> bool:
             # Logged once per outage by clinic.cache; RedisError for a plain backend.
             pass
     return _take_from_database(key, limit)
+
+
+def has_left(limit: Limit, identity: str) -> bool:
+    """Whether `identity` has a request left under `limit`, spending none."""
+    if not identity:
+        return True
+    key = hashed_key(limit, identity)
+    if settings.REDIS_URL:
+        try:
+            return (cache.get(f"ratelimit:{key}") or 0) < limit.requests
+        except (CacheUnavailable, RedisError):
+            pass
+    bucket = RateLimitBucket.objects.filter(key=key).first()
+    return bucket is None or _tokens(bucket, limit, timezone.now()) >= 1
 
 
 def purge_stale_buckets(older_than: timedelta = timedelta(days=1)) -> int:
@@ -111,23 +132,28 @@ def limit_posts(
 ):
     """
     Decorate a view so that its POSTs count against `limits` per client address and,
-    when `email_field` is given, against `email_limit` per submitted email address.
-    POSTs for which `unless(request)` is true are not counted.
+    when `email_field` is given, against `email_limit` per submitted email address:
+    refused once it is spent, and spent only by a POST the view accepted (answered
+    with a redirect). POSTs for which `unless(request)` is true are not counted.
     """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
+            email = ""
             if request.method == "POST" and not (unless and unless(request)):
                 address = client_ip(request)
                 allowed = all(take(limit, address) for limit in limits)
                 if allowed and email_field and email_limit:
                     email = request.POST.get(email_field, "").strip().lower()[:254]
-                    allowed = take(email_limit, email)
+                    allowed = has_left(email_limit, email)
                 if not allowed:
                     logger.warning("rate limit reached view=%s", view.__name__)
                     return too_many_requests(request)
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
+            if email and response.status_code in (301, 302, 303):
+                take(email_limit, email)
+            return response
 
         return wrapped
 

@@ -27,8 +27,8 @@ from booking.availability import Rules
 from booking.views import SESSION_KEY
 from clinic.ratelimit import (
     BOOKING_PER_ADDRESS,
-    BOOKING_PER_EMAIL,
     SELF_SERVICE_PER_ADDRESS,
+    WAITLIST_PER_EMAIL,
     limit_posts,
 )
 from waitlist import links, offers
@@ -51,7 +51,7 @@ CLAIM_HICCUP = gettext_lazy(
 @never_cache
 @sensitive_post_parameters("name", "email", "phone")
 @require_http_methods(["GET", "HEAD", "POST"])
-@limit_posts(BOOKING_PER_ADDRESS, email_field="email", email_limit=BOOKING_PER_EMAIL)
+@limit_posts(BOOKING_PER_ADDRESS, email_field="email", email_limit=WAITLIST_PER_EMAIL)
 def join(request: HttpRequest) -> HttpResponse:
     rules = Rules.load()
     if request.method == "POST":

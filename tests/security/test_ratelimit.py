@@ -2,12 +2,14 @@
 
 import pytest
 import time_machine
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 
+from booking.models import Booking
 from clinic import ratelimit
 from clinic.models import RateLimitBucket
 from clinic.ratelimit import Limit, limit_posts, take
+from tests.conftest import VALID_BOOKING_POST
 
 THREE_A_MINUTE = Limit("test", 3, 60)
 
@@ -87,10 +89,13 @@ def test_with_redis_it_counts_in_redis(settings):
     cache.clear()
     identity = "redis-203.0.113.7"
 
+    left = [ratelimit.has_left(THREE_A_MINUTE, identity)]
     results = [take(THREE_A_MINUTE, identity) for _ in range(4)]
+    left.append(ratelimit.has_left(THREE_A_MINUTE, identity))
 
     # No django_db mark: touching the database here would error, so Redis did the counting.
     assert results == [True, True, True, False]
+    assert left == [True, False]
     cache.clear()
 
 
@@ -121,7 +126,7 @@ def test_gets_are_never_limited():
 def test_the_email_limit_applies_across_addresses():
     @limit_posts(Limit("addr", 100, 60), email_field="email", email_limit=Limit("email", 2, 60))
     def view(request):
-        return HttpResponse("ok")
+        return HttpResponseRedirect("/done/")  # accepted
 
     factory = RequestFactory()
     statuses = [
@@ -131,7 +136,30 @@ def test_the_email_limit_applies_across_addresses():
         for i in range(3)
     ]
 
-    assert statuses == [200, 200, 429]
+    assert statuses == [302, 302, 429]
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_with_its_mistakes_spends_no_email_allowance():
+    email_limit = Limit("email", 2, 60)
+    accept = {"yes": False}
+
+    @limit_posts(Limit("addr", 100, 60), email_field="email", email_limit=email_limit)
+    def view(request):
+        return HttpResponseRedirect("/done/") if accept["yes"] else HttpResponse("errors")
+
+    factory = RequestFactory()
+    sent_back = [
+        view(factory.post("/", {"email": "pat@example.com"})).status_code for _ in range(5)
+    ]
+    accept["yes"] = True
+    accepted = [
+        view(factory.post("/", {"email": "pat@example.com"})).status_code for _ in range(3)
+    ]
+
+    assert sent_back == [200] * 5
+    assert accepted == [302, 302, 429]
+    assert not ratelimit.has_left(email_limit, "pat@example.com")
 
 
 @pytest.mark.django_db
@@ -166,18 +194,33 @@ def test_asking_for_other_times_without_javascript_is_not_counted(client):
 
 
 @pytest.mark.django_db
-def test_one_email_cannot_be_used_for_many_bookings_from_many_addresses(client):
+def test_one_email_cannot_be_used_for_many_bookings_from_many_addresses(client, now):
     from clinic.ratelimit import BOOKING_PER_EMAIL
 
     statuses = [
         client.post(
-            "/book/", {"email": "pat@example.com"}, REMOTE_ADDR=f"198.51.100.{i}"
+            "/book/",
+            {**VALID_BOOKING_POST, "time": f"{9 + i:02d}:00"},
+            REMOTE_ADDR=f"198.51.100.{i}",
         ).status_code
         for i in range(BOOKING_PER_EMAIL.requests + 1)
     ]
 
     assert statuses[-1] == 429
-    assert set(statuses[:-1]) == {200}
+    assert set(statuses[:-1]) == {302}  # each one booked
+    assert Booking.objects.count() == BOOKING_PER_EMAIL.requests
+
+
+@pytest.mark.django_db
+def test_mistakes_on_the_booking_form_never_lock_a_patient_out(client, now):
+    from clinic.ratelimit import BOOKING_PER_EMAIL
+
+    for _ in range(BOOKING_PER_EMAIL.requests + 2):
+        assert (
+            client.post("/book/", {**VALID_BOOKING_POST, "date": "2020-01-01"}).status_code == 200
+        )
+
+    assert client.post("/book/", VALID_BOOKING_POST).status_code == 302
 
 
 @pytest.mark.django_db
