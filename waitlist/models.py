@@ -132,7 +132,7 @@ class Offer(models.Model):
         CLAIMED = "claimed", "Booked"
         TAKEN = "taken", "Taken by someone else first"
         EXPIRED = "expired", "Expired"
-        WITHDRAWN = "withdrawn", "Not sent (the time or the entry went first)"
+        WITHDRAWN = "withdrawn", "Not sent, or closed with the entry"
 
     OPEN = (Status.SCHEDULED, Status.OFFERED)
 

@@ -14,10 +14,9 @@ A freed time is offered to the active entries it suits (service, days, part of
 the day; for a treatment after a consultation, patients who have had one), in the
 order they joined: BookingPolicy.waitlist_batch_size of them at once, the next
 batch waitlist_batch_minutes later if the time is still free. Each entry is
-offered each time at most once (Offer's unique key), and has one open offer at a
-time, the soonest: the others freed with it wait, and go once that one is booked,
-taken or closed, if they are still free. An offer closes after
-waitlist_offer_hours, or when the time no longer meets the minimum notice.
+offered each time at most once (Offer's unique key); the offers due to one patient
+in one run go in one email, the soonest TIMES_PER_EMAIL of them. An offer closes
+after waitlist_offer_hours, or when the time no longer meets the minimum notice.
 
 Claiming is a POST through booking.workflow.request, under the booking lock,
 with the same rules as any booking: the first claim gets the time; a later one
@@ -143,7 +142,7 @@ def scan(now: datetime | None = None) -> int:
     """
     One pass of the waitlist (run_jobs): end finished entries, find freed times and
     schedule their offers, then send the offers whose batch has come. Returns how
-    many offers were emailed.
+    many offer emails went (one per patient, listing their times).
     """
     now = now or timezone.now()
     end_finished(now)
@@ -210,6 +209,11 @@ def _schedule(service: Service, freed: list[datetime], rules: Rules, now: dateti
             )
 
 
+# Many times freed at once (hours widened, a closure removed): one email lists the
+# soonest few that suit the patient, not a pile of emails nor a list of twenty.
+TIMES_PER_EMAIL = 3
+
+
 def closes_at(rules: Rules, start: datetime, offered_at: datetime) -> datetime:
     """When an offer made at `offered_at` closes: its hours, or the minimum notice."""
     return min(
@@ -228,42 +232,46 @@ def _send_due(rules: Rules, free: dict[int, dict[str, int]], now: datetime) -> i
             Offer.objects.filter(pk=offer.pk, status=Offer.Status.OFFERED).update(
                 status=Offer.Status.TAKEN, updated_at=now
             )
-    # One open offer per patient at a time: many times freed at once (hours widened,
-    # a closure removed) are one email, the soonest; the next waits until that offer
-    # is booked, taken by someone else or closed, and goes if its time is still free.
-    busy = set(
-        Offer.objects.filter(status=Offer.Status.OFFERED).values_list("entry_id", flat=True)
-    )
     sent = 0
     due = (
         Offer.objects.filter(status=Offer.Status.SCHEDULED, send_at__lte=now)
-        .order_by("start", "pk")
-        .values_list("pk", "entry_id")
+        .order_by("send_at", "pk")
+        .values_list("entry_id", flat=True)
     )
-    for pk, entry_id in list(due):
-        if entry_id in busy:
-            continue
-        with transaction.atomic():
-            offer = (
-                Offer.objects.select_for_update(of=("self",))
-                .select_related("entry__service")
-                .get(pk=pk)
-            )
-            if offer.status != Offer.Status.SCHEDULED:
-                continue  # another worker has sent it
-            still_free = _key(offer.start) in free.get(offer.entry.service_id, {})
-            if not offer.entry.is_active or not still_free:
-                offer.status = Offer.Status.WITHDRAWN
-                offer.save(update_fields=["status", "updated_at"])
-                continue
-            offer.status, offer.offered_at = Offer.Status.OFFERED, now
-            offer.expires_at = closes_at(rules, offer.start, now)
-            offer.save(update_fields=["status", "offered_at", "expires_at", "updated_at"])
-            _email(offer.entry, Kind.WAITLIST_OFFER, "waitlist_offer", now=now, offer=offer)
-            busy.add(entry_id)
-            sent += 1
-            logger.info("waitlist offer sent offer=%s", offer.pk)
+    for entry_id in dict.fromkeys(due):  # in the order their batches came, each once
+        sent += _send_to(entry_id, rules, free, now)
     return sent
+
+
+def _send_to(entry_id: int, rules: Rules, free: dict[int, dict[str, int]], now: datetime) -> int:
+    """
+    One email to one patient with their offers now due: the soonest TIMES_PER_EMAIL
+    still free (the page links to all free times); the others are not sent. 1 if sent.
+    """
+    with transaction.atomic():
+        due = list(
+            Offer.objects.select_for_update(of=("self",))
+            .select_related("entry__service")
+            .filter(entry_id=entry_id, status=Offer.Status.SCHEDULED, send_at__lte=now)
+            .order_by("start")
+        )
+        if not due:
+            return 0  # another worker has sent them
+        entry = due[0].entry
+        still_free = free.get(entry.service_id, {}) if entry.is_active else {}
+        going = [offer for offer in due if _key(offer.start) in still_free][:TIMES_PER_EMAIL]
+        for offer in due:
+            if offer in going:
+                offer.status, offer.offered_at = Offer.Status.OFFERED, now
+                offer.expires_at = closes_at(rules, offer.start, now)
+            else:
+                offer.status = Offer.Status.WITHDRAWN
+            offer.save(update_fields=["status", "offered_at", "expires_at", "updated_at"])
+        if not going:
+            return 0
+        _email(entry, Kind.WAITLIST_OFFER, "waitlist_offer", now=now, offers=going)
+    logger.info("waitlist offer sent entry=%s times=%s", entry.pk, len(going))
+    return 1
 
 
 # --- Claiming an offer ---------------------------------------------------------------
@@ -349,8 +357,9 @@ def offer_closed(offer: Offer, now: datetime) -> str:
 # --- Emails ------------------------------------------------------------------------------
 
 
-def email_context(entry: Entry, offer: Offer | None = None, **extra) -> dict:
-    """What the waitlist's emails say, in the active language (never a health detail)."""
+def email_context(entry: Entry, offers: list[Offer] = (), **extra) -> dict:
+    """What the waitlist's emails say, in the active language (never a health detail).
+    With `offers` (soonest first): each time and its link, and when the first closes."""
     context = {
         "entry": entry,
         "service": entry.service.name,
@@ -359,20 +368,23 @@ def email_context(entry: Entry, offer: Offer | None = None, **extra) -> dict:
         "entry_url": links.entry_url(entry),
         **extra,
     }
-    if offer is not None:
-        local = offer.local_start
+    if offers:
+        times = [
+            {"when": clock.format_moment(offer.local_start), "url": links.offer_url(offer)}
+            for offer in offers
+        ]
         context.update(
-            when=clock.format_moment(local),
-            day=clock.format_day(local.date()),
-            time=clock.format_time(local),
-            offer_url=links.offer_url(offer),
-            closes=clock.format_moment(offer.expires_at),
+            times=times,
+            when=times[0]["when"],
+            day=clock.format_day(offers[0].local_start.date()),
+            offer_url=times[0]["url"],
+            closes=clock.format_moment(min(offer.expires_at for offer in offers)),
         )
     return context
 
 
 def _email(
-    entry: Entry, kind: str, template: str, *, now: datetime, offer: Offer | None = None, **extra
+    entry: Entry, kind: str, template: str, *, now: datetime, offers: list[Offer] = (), **extra
 ) -> OutgoingEmail:
     """One message to the patient, in the entry's language, through the outbox."""
     with translation.override(entry.language):
@@ -380,10 +392,10 @@ def _email(
             to=entry.email,
             kind=kind,
             template=template,
-            context=email_context(entry, offer, **extra),
+            context=email_context(entry, offers, **extra),
             now=now,
             # run_jobs sends its offers itself, so that its summary counts them.
-            send_on_commit=offer is None,
+            send_on_commit=not offers,
         )
 
 

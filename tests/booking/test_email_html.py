@@ -6,6 +6,7 @@ The checker runs as tests/vnu.py says (skipped without it, except in CI).
 """
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from booking.models import Booking, Reminder
 from tests.conftest import make_booking, make_offer, make_waitlist_entry
 from tests.vnu import vnu_errors
 from waitlist import offers as waitlist_offers
+from waitlist.models import Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EMAIL_TEMPLATES = sorted(
     path.stem for path in (ROOT / "templates" / "emails").glob("*.html") if path.stem != "base"
 )
+# Every template, and the layouts a template has besides its first.
+LAYOUTS = [*EMAIL_TEMPLATES, "waitlist_offer (several times)"]
 
 
 def contexts(booking: Booking) -> dict[str, dict]:
@@ -71,7 +75,7 @@ def contexts(booking: Booking) -> dict[str, dict]:
             "stop_url": "https://www.viningssurgery.example/book/follow-ups/stop/abc/",
         },
         "waitlist_joined": waitlist_offers.email_context(entry, again=False),
-        "waitlist_offer": waitlist_offers.email_context(entry, offer),
+        "waitlist_offer": waitlist_offers.email_context(entry, [offer]),
     }
 
 
@@ -80,7 +84,13 @@ def rendered(treatment, now, tmp_path) -> dict[str, str]:
     booking = make_booking(service=treatment, name="Pat O'Brien & Co")
     by_template = contexts(booking)
     assert sorted(by_template) == EMAIL_TEMPLATES, "a new email template needs a context here"
-    return {name: outbox.render(name, context)[2] for name, context in by_template.items()}
+    html = {name: outbox.render(name, context)[2] for name, context in by_template.items()}
+    # The offer email's other layout: several times freed at once, a button each.
+    entry = Entry.objects.get()
+    later = make_offer(entry, booking.start + timedelta(hours=2))
+    several = waitlist_offers.email_context(entry, [entry.offers.first(), later])
+    html[LAYOUTS[-1]] = outbox.render("waitlist_offer", several)[2]
+    return html
 
 
 class Headings(HTMLParser):
@@ -99,7 +109,7 @@ def heading_levels(html: str) -> list[int]:
     return parser.levels
 
 
-@pytest.mark.parametrize("name", EMAIL_TEMPLATES)
+@pytest.mark.parametrize("name", LAYOUTS)
 def test_every_email_has_one_h1_first_and_no_skipped_level(rendered, name):
     levels = heading_levels(rendered[name])
 
@@ -113,7 +123,7 @@ def test_an_email_with_the_preparation_section_has_it_under_the_h1(rendered):
     assert ">How to prepare</h2>" in rendered["confirmed"]
 
 
-@pytest.mark.parametrize("name", EMAIL_TEMPLATES)
+@pytest.mark.parametrize("name", LAYOUTS)
 def test_no_layout_relies_on_what_outlook_ignores(rendered, name):
     """Outlook desktop ignores max-width and padding on links: a table does both."""
     html = rendered[name]
