@@ -1,11 +1,11 @@
 """Joining the waitlist (/book/waitlist/): the days, the parts of the day, who to tell."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
-from booking.availability import Rules, consultation_refusal
+from booking.availability import Rules, consultation_refusal, day_refusal
 from booking.forms import PatientDetails, ServiceChoice
 from clinic import clock
 
@@ -102,6 +102,8 @@ class JoinForm(ServiceChoice, PatientDetails):
         if not cleaned.get("mornings") and not cleaned.get("afternoons"):
             self.add_error("mornings", gettext("Please tick mornings, afternoons or both."))
         service, email = cleaned.get("service"), cleaned.get("email")
+        if service and earliest and latest and not self.errors:
+            self._check_bookable(service, earliest, latest)
         if service and email and latest and not self.errors:
             # As on /book/: a treatment only after a consultation, booked by the end of
             # the latest day at the latest; never a wait for offers that cannot come.
@@ -109,6 +111,22 @@ class JoinForm(ServiceChoice, PatientDetails):
             if problem := consultation_refusal(service, day_after, email):
                 self.add_error("service", problem)
         return cleaned
+
+    def _check_bookable(self, service, earliest: date, latest: date) -> None:
+        """Some day of the range can be booked (open, with notice): else no offer could come."""
+        days = [earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)]
+        refusals = [day_refusal(self.rules, day, service) for day in days]
+        if all(refusals):
+            self.add_error(
+                "earliest",
+                refusals[0]
+                if len(days) == 1
+                else gettext(
+                    "We cannot book any day from %(earliest)s to %(latest)s (the clinic is "
+                    "closed, or there is not enough notice). Please choose other days."
+                )
+                % {"earliest": clock.format_day(earliest), "latest": clock.format_day(latest)},
+            )
 
     def entry_fields(self) -> dict:
         keys = (

@@ -215,7 +215,8 @@ def test_every_way_a_time_frees_up_is_found(now, consultation, cause):
     else:
         bookings = fill_day(consultation)
     run_jobs()
-    join()
+    # A closed day alone cannot be waited for; a range with an open day can.
+    join(latest="2026-12-09" if closure else "2026-12-08")
     if cause == "moved away":
         free_day = next(
             d
@@ -550,3 +551,23 @@ def test_a_spanish_email_of_several_times_is_all_spanish(full_day):
     assert "Reservar el martes, 8 de diciembre de 2026, a las 9:00" in offer.alternatives[0][0]
     body = offer.body.replace("Consultation", "")  # the service's own name, not reviewed yet
     assert english_sentences(body) == []
+
+
+@pytest.mark.parametrize(
+    ("earliest", "latest", "told"),
+    [
+        ("2026-12-12", "2026-12-13", "We cannot book any day from Saturday, December 12"),
+        ("2026-12-13", "2026-12-13", "The clinic is closed on Sundays"),
+        ("2026-12-01", "2026-12-01", "hours' notice"),  # today: never enough notice
+    ],
+)
+def test_days_the_clinic_cannot_book_at_all_are_refused(now, consultation, earliest, latest, told):
+    response = Client().post("/book/waitlist/", {**JOIN, "earliest": earliest, "latest": latest})
+
+    assert response.status_code == 200
+    assert told in response.content.decode().replace("&#x27;", "'")
+    assert not Entry.objects.exists()
+
+
+def test_a_range_with_one_bookable_day_is_enough(now, consultation):
+    assert join(earliest="2026-12-12", latest="2026-12-14").latest == date(2026, 12, 14)
