@@ -66,12 +66,24 @@ class OfferInline(admin.TabularInline):
     model = Offer
     extra = 0
     can_delete = False
-    fields = ["when", "status", "offered_at", "expires_at", "booking"]
+    fields = ["when", "status", "sent", "closes", "booking"]
     readonly_fields = fields
 
     @admin.display(description="time offered")
     def when(self, offer: Offer) -> str:
         return clock.format_short_moment(offer.start)
+
+    @admin.display(description="sent")
+    def sent(self, offer: Offer) -> str:
+        if offer.offered_at:
+            return clock.format_short_moment(offer.offered_at)
+        if offer.status == Offer.Status.SCHEDULED:
+            return f"due {clock.format_short_moment(offer.send_at)}"
+        return "–"
+
+    @admin.display(description="closes")
+    def closes(self, offer: Offer) -> str:
+        return clock.format_short_moment(offer.expires_at) if offer.expires_at else "–"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -106,7 +118,7 @@ class EntryAdmin(ClinicTimeMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         "phone_number",
         "language",
         "joined",
-        ("ended_at", "state"),
+        ("ended", "state"),
         "consent_version",
     ]
 
@@ -150,6 +162,10 @@ class EntryAdmin(ClinicTimeMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     @admin.display(description="joined", ordering="created_at")
     def joined(self, entry: Entry) -> str:
         return clock.format_short_moment(entry.created_at)
+
+    @admin.display(description="ended", ordering="ended_at")
+    def ended(self, entry: Entry) -> str:
+        return clock.format_short_moment(entry.ended_at) if entry.ended_at else "–"
 
     @admin.display(description="parts of the day")
     def parts(self, entry: Entry) -> str:

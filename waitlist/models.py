@@ -74,7 +74,7 @@ class Entry(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = "waitlist entry"
-        verbose_name_plural = "waitlist"
+        verbose_name_plural = "waitlist entries"
         constraints = [
             models.CheckConstraint(
                 condition=Q(latest__gte=models.F("earliest")),

@@ -3,6 +3,7 @@ The desk's waitlist (admin), its cost in queries, and two claims of one time at 
 same moment: exactly one booking.
 """
 
+import re
 import threading
 from datetime import timedelta
 
@@ -60,6 +61,8 @@ def test_the_desk_sees_offers_and_removes_an_entry(desk, now, consultation):
     assert "Wanda Waiting" in page and '<td class="field-offers_sent">1</td>' in page
     detail = desk.get(f"/admin/waitlist/entry/{entry.pk}/change/").content.decode()
     assert "Tue, Dec 8, 2026, 9:00 am" in detail  # the offered time, written the US way
+    assert not re.search(r"\d (AM|PM|a\.m\.|p\.m\.)", detail)  # every time written alike
+    assert "Waitlist entries" in detail  # the breadcrumb
 
     response = desk.post(
         "/admin/waitlist/entry/",
