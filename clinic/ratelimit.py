@@ -82,32 +82,37 @@ def _take_from_database(key: str, limit: Limit) -> bool:
     return allowed
 
 
-def take(limit: Limit, identity: str) -> bool:
-    """Spend one request of `identity` under `limit`; False when none is left."""
+def _left_in_redis(key: str, limit: Limit) -> bool:
+    return (cache.get(key) or 0) < limit.requests
+
+
+def _left_in_database(key: str, limit: Limit) -> bool:
+    bucket = RateLimitBucket.objects.filter(key=key).first()
+    return bucket is None or _tokens(bucket, limit, timezone.now()) >= 1
+
+
+def _ask(limit: Limit, identity: str, in_redis: Callable, in_database: Callable) -> bool:
+    """Redis when it is configured and up, else the database; any identity is hashed."""
     if not identity:
         return True
     key = hashed_key(limit, identity)
     if settings.REDIS_URL:
         try:
-            return _take_from_redis(f"ratelimit:{key}", limit)
+            return in_redis(f"ratelimit:{key}", limit)
         except (CacheUnavailable, RedisError):
             # Logged once per outage by clinic.cache; RedisError for a plain backend.
             pass
-    return _take_from_database(key, limit)
+    return in_database(key, limit)
+
+
+def take(limit: Limit, identity: str) -> bool:
+    """Spend one request of `identity` under `limit`; False when none is left."""
+    return _ask(limit, identity, _take_from_redis, _take_from_database)
 
 
 def has_left(limit: Limit, identity: str) -> bool:
     """Whether `identity` has a request left under `limit`, spending none."""
-    if not identity:
-        return True
-    key = hashed_key(limit, identity)
-    if settings.REDIS_URL:
-        try:
-            return (cache.get(f"ratelimit:{key}") or 0) < limit.requests
-        except (CacheUnavailable, RedisError):
-            pass
-    bucket = RateLimitBucket.objects.filter(key=key).first()
-    return bucket is None or _tokens(bucket, limit, timezone.now()) >= 1
+    return _ask(limit, identity, _left_in_redis, _left_in_database)
 
 
 def purge_stale_buckets(older_than: timedelta = timedelta(days=1)) -> int:
