@@ -29,25 +29,48 @@ TOP_SEARCHES = 20
 BAR_WIDTH = 160  # px: the whole bar is every vote, the dark part the "No" votes
 
 
+# Any day a report could mean; a day like 9999-12-31 has no week after it to count.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def _period_day() -> forms.DateField:
+    return forms.DateField(
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()}
+        ),
+        required=False,
+    )
+
+
 class PeriodForm(forms.Form):
-    since = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    until = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    since = _period_day()
+    until = _period_day()
 
     def clean(self):
         data = super().clean()
+        for name in ("since", "until"):
+            if data.get(name) and not FIRST_DAY <= data[name] <= LAST_DAY:
+                self.add_error(name, "Please choose a day from 2000 to 2100.")
         since, until = data.get("since"), data.get("until")
-        if since and until and since > until:
+        if since and until and since > until and not self.errors:
             raise forms.ValidationError("The first day must come before the last.")
         return data
 
 
 def period(form: PeriodForm) -> tuple[date, date]:
-    """The weeks to count, as their Mondays: the form's, or the last twelve weeks."""
-    until = week_of()
-    since = until - timedelta(weeks=DEFAULT_WEEKS - 1)
+    """
+    The weeks to count, as their Mondays: the form's; a last day alone, the twelve
+    weeks up to it; a first day alone, from it to this week; else the last twelve.
+    """
+    this_week = week_of()
+    since_day = until_day = None
     if form.is_valid():
-        until = week_of(form.cleaned_data["until"]) if form.cleaned_data["until"] else until
-        since = week_of(form.cleaned_data["since"]) if form.cleaned_data["since"] else since
+        since_day, until_day = form.cleaned_data["since"], form.cleaned_data["until"]
+    if until_day:
+        until = week_of(until_day)
+    else:
+        until = max(this_week, week_of(since_day)) if since_day else this_week
+    since = week_of(since_day) if since_day else until - timedelta(weeks=DEFAULT_WEEKS - 1)
     return since, until
 
 

@@ -90,6 +90,24 @@ def test_a_period_backwards_gets_a_message_and_the_last_twelve_weeks(client, now
     assert len(rows(page, "answers-heading")) == 1
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_day_out_of_any_sensible_range_gets_a_message_not_an_error(client, now, editor, day):
+    for params in ({"until": day}, {"since": day}, {"since": day, "until": day}):
+        response = client.get(REPORT, params)
+        assert response.status_code == 200
+        assert "Please choose a day from 2000 to 2100." in response.content.decode()
+
+
+def test_a_last_day_alone_gives_the_twelve_weeks_up_to_it(client, now, editor):
+    page = client.get(REPORT, {"until": "2026-06-01"}).content.decode()
+    assert "Weeks from Monday, March 16, 2026 to Sunday, June 7, 2026." in page
+
+
+def test_a_first_day_alone_gives_the_weeks_from_it_to_this_one(client, now, editor):
+    page = client.get(REPORT, {"since": "2026-11-02"}).content.decode()
+    assert "Weeks from Monday, November 2, 2026 to Sunday, December 6, 2026." in page
+
+
 def test_marking_a_search_handled_takes_it_off_the_report(client, now, editor):
     search("tattoo", date(2026, 11, 23), 2)
     search("tattoo", date(2026, 11, 30), 4)
