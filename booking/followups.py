@@ -81,9 +81,14 @@ def has_opted_out(booking: Booking) -> bool:
 
 
 def _booked_again(booking: Booking, follow_up: FollowUp) -> bool:
+    """
+    Whether the patient has a later booking of the service or the one it invites to,
+    not cancelled nor missed. The patient is their email, as the opt-out is: a phone
+    a household shares would let another person's booking stop these.
+    """
     services = {follow_up.service_id, follow_up.invite_to_id} - {None}
     return (
-        Booking.objects.of_patient(booking)
+        Booking.objects.filter(email__iexact=booking.email, anonymised_at__isnull=True)
         .filter(service_id__in=services, start__gt=booking.start)
         .exclude(status__in=[Status.CANCELLED, Status.NO_SHOW])
         .exists()

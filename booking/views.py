@@ -491,10 +491,20 @@ def calendar_file(
 # no cookie, no CSRF token, no Origin of ours. The signed link is the authority, and
 # all a POST can do is stop follow-ups for the address it names, which is what its
 # holder asked for; so no CSRF check here.
+def _signed_stop_link(request: HttpRequest) -> bool:
+    """
+    A stop link we signed: never rate-limited. Mail providers send their users'
+    one-click POSTs from a few servers, so twenty an hour from one address is an
+    ordinary morning, and each can only stop what its own link names, once.
+    """
+    token = request.resolver_match.kwargs.get("token", "") if request.resolver_match else ""
+    return followups.digest_from_token(token) is not None
+
+
 @csrf_exempt  # nosemgrep: no-csrf-exempt  # RFC 8058 one-click, see above
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-@limit_posts(SELF_SERVICE_PER_ADDRESS)
+@limit_posts(SELF_SERVICE_PER_ADDRESS, unless=_signed_stop_link)
 def stop_follow_ups(request: HttpRequest, token: str) -> HttpResponse:
     """A page with one button; the POST (the button or a mail provider) stops them."""
     digest = followups.digest_from_token(token)

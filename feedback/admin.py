@@ -78,6 +78,7 @@ def period(form: PeriodForm) -> tuple[date, date]:
 class EntryRow:
     question: str
     slug: str
+    pk: int
     helpful: int
     not_helpful: int
 
@@ -102,11 +103,13 @@ def entry_rows(since: date, until: date) -> list[EntryRow]:
     """One query: each answer's votes in the period, the least helpful first."""
     totals = (
         AnswerVotes.objects.filter(week__range=(since, until))
-        .values("entry__slug", "entry__question")
+        .values("entry__slug", "entry__question", "entry_id")
         .annotate(helpful=Sum("helpful"), not_helpful=Sum("not_helpful"))
     )
     rows = [
-        EntryRow(t["entry__question"], t["entry__slug"], t["helpful"], t["not_helpful"])
+        EntryRow(
+            t["entry__question"], t["entry__slug"], t["entry_id"], t["helpful"], t["not_helpful"]
+        )
         for t in totals
     ]
     return sorted(rows, key=lambda row: (-row.share_no, -row.not_helpful, row.question))

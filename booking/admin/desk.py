@@ -136,6 +136,18 @@ class OutgoingEmailInline(admin.TabularInline):
         return False
 
 
+def _email_state(email: OutgoingEmail) -> str:
+    """What became of one email, for the desk: sent when, or why not yet."""
+    queued = clock.format_short_moment(email.created_at)
+    if email.status == OutgoingEmail.Status.SENT:
+        return f"Sent {clock.format_short_moment(email.sent_at or email.created_at)}"
+    if email.status == OutgoingEmail.Status.GAVE_UP:
+        return f"Not delivered: the mail server refused it every time (written {queued})"
+    if email.status == OutgoingEmail.Status.FAILED:
+        return f"Not sent yet: the mail server failed, it will be retried (written {queued})"
+    return f"Written {queued}, waiting to be sent"
+
+
 class BookingAdmin(ClinicTimeMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
     form = DeskBookingForm
     add_form = DeskBookingAddForm
@@ -240,7 +252,7 @@ class BookingAdmin(ClinicTimeMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin):
         rows = []
         for state in states:
             if state.sent is not None:
-                status = f"Sent ({state.sent.get_status_display().lower()}), queued {clock.format_short_moment(state.sent.created_at)}"
+                status = _email_state(state.sent)
             elif state.reason:
                 status = f"Will not be sent: {state.reason}"
             else:

@@ -40,9 +40,14 @@
       return;
     }
     event.preventDefault();
+    if (form.dataset.sending) {
+      return; // one vote at a time
+    }
+    // Marked busy, not disabled: a disabled button drops the keyboard focus.
+    form.dataset.sending = "true";
     var status = form.parentNode.querySelector(".faq-helpful-status");
     var buttons = form.querySelectorAll("button");
-    buttons.forEach(function (button) { button.disabled = true; });
+    buttons.forEach(function (button) { button.setAttribute("aria-disabled", "true"); });
     post(form.action, { helpful: event.submitter.value })
       .then(function (response) {
         if (!response.ok) {
@@ -50,9 +55,13 @@
         }
         form.hidden = true;
         status.textContent = status.dataset.thanks;
+        // The focused button is gone: focus the thanks, where the reader was.
+        status.tabIndex = -1;
+        status.focus();
       })
       .catch(function () {
-        buttons.forEach(function (button) { button.disabled = false; });
+        delete form.dataset.sending;
+        buttons.forEach(function (button) { button.removeAttribute("aria-disabled"); });
         status.textContent = status.dataset.failed;
       });
   }

@@ -171,9 +171,22 @@ def test_none_when_the_patient_has_booked_the_re_evaluation_already(treated, con
     assert sent_follow_ups() == ["How are you getting on? — Vinings Surgery Center"]
 
 
-def test_a_cancelled_later_booking_does_not_stop_them(treated, consultation):
+@pytest.mark.parametrize("status", [Booking.Status.CANCELLED, Booking.Status.NO_SHOW])
+def test_a_later_booking_cancelled_or_missed_does_not_stop_them(treated, consultation, status):
+    make_booking(service=consultation, start=at(date(2027, 5, 4), 10), status=status)
+
+    run_jobs(RE_EVALUATION)
+
+    assert sent_follow_ups() == ["Time for your re-evaluation — Vinings Surgery Center"]
+
+
+def test_someone_else_on_the_same_phone_booking_does_not_stop_them(treated, consultation):
+    # A household sharing a landline: another patient, with their own email.
     make_booking(
-        service=consultation, start=at(date(2027, 5, 4), 10), status=Booking.Status.CANCELLED
+        service=consultation,
+        start=at(date(2027, 5, 4), 10),
+        email="partner@example.com",
+        phone=treated.phone,
     )
 
     run_jobs(RE_EVALUATION)
@@ -250,6 +263,33 @@ def test_a_mail_providers_one_click_post_needs_no_csrf_token():
     assert FollowUpOptOut.objects.count() == 1
 
 
+def test_a_mail_provider_sending_many_one_click_posts_from_one_server_is_never_refused():
+    from clinic.ratelimit import SELF_SERVICE_PER_ADDRESS
+
+    provider = Client(enforce_csrf_checks=True, REMOTE_ADDR="192.0.2.25")
+    patients = [f"p{n}@example.com" for n in range(SELF_SERVICE_PER_ADDRESS.requests + 5)]
+    for address in patients:
+        response = provider.post(
+            stop_path(address),
+            "List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert response.status_code == 200, address
+
+    assert FollowUpOptOut.objects.count() == len(patients)
+
+
+def test_forged_stop_links_in_a_loop_are_limited():
+    from clinic.ratelimit import SELF_SERVICE_PER_ADDRESS
+
+    client = Client(REMOTE_ADDR="192.0.2.26")
+    statuses = [
+        client.post(f"/book/follow-ups/stop/forged{n}/").status_code
+        for n in range(SELF_SERVICE_PER_ADDRESS.requests + 1)
+    ]
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {404}
+
+
 @pytest.mark.parametrize(
     "token", ["forged", "x" * 500, followups.stop_token("a@b.c")[:-3] + "abc"]
 )
@@ -283,9 +323,22 @@ def test_the_desk_sees_which_follow_ups_went_and_which_are_due(client, treated):
         page = client.get(f"/admin/booking/booking/{treated.pk}/change/").content.decode()
     section = page.split("Follow-ups after the appointment", 1)[1].split("</fieldset>", 1)[0]
     assert "How are you getting on?" in section
-    assert "Sent (queued)" in section or "Sent (sent)" in section
+    assert "Sent Tue, Mar 9, 2027" in section  # when it went
     assert "Time for your re-evaluation" in section
     assert "Due Tue, Jun 8, 2027" in section
+
+
+def test_the_desk_is_told_when_a_follow_up_was_never_delivered(client, treated):
+    from tests.conftest import make_staff
+
+    run_jobs(CHECK_IN)
+    treated.emails.filter(kind=Kind.FOLLOW_UP).update(status=OutgoingEmail.Status.GAVE_UP)
+
+    client.force_login(make_staff("rita", "Receptionists"))
+    page = client.get(f"/admin/booking/booking/{treated.pk}/change/").content.decode()
+    section = page.split("Follow-ups after the appointment", 1)[1].split("</fieldset>", 1)[0]
+    assert "Not delivered: the mail server refused it every time" in section
+    assert "Sent Tue" not in section
 
 
 def test_the_desk_is_told_why_a_follow_up_will_not_go(client, treated):

@@ -34,11 +34,14 @@ def test_a_reader_says_an_answer_did_not_help_without_leaving_it(page):
     answer.get_by_role("button", name="No").scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOTS / "faq-helpful-question-360.png")
 
-    answer.get_by_role("button", name="No").click()
+    answer.get_by_role("button", name="No").focus()
+    page.keyboard.press("Space")  # as a keyboard user votes
 
     status = answer.get_by_role("status")
     status.wait_for(state="visible")
     assert status.inner_text() == "Thank you for telling us."
+    # The buttons went away: focus is on the thanks, not lost to the top of the page.
+    page.wait_for_function("document.activeElement.classList.contains('faq-helpful-status')")
     assert not answer.get_by_role("button", name="No").is_visible()
     page.screenshot(path=SCREENSHOTS / "faq-helpful-thanks-360.png")
     assert page.url.endswith("/faq/")
