@@ -407,7 +407,7 @@ def test_the_day_sheet_names_a_spanish_speaking_patient(client, now):
 def test_a_service_shown_in_english_on_a_spanish_page_says_why(client, now, superuser):
     from booking.models import Service
 
-    note = "mientras nuestro equipo clínico revisa su versión en español"
+    note = "Algunos nombres y descripciones de servicios se muestran en inglés"
     pending = [s for s in Service.objects.bookable() if not s.translation_published]
     assert pending, "the shipped services' Spanish is a draft"
     assert note in client.get("/es/book/").content.decode()
@@ -419,3 +419,18 @@ def test_a_service_shown_in_english_on_a_spanish_page_says_why(client, now, supe
         service.save()
     assert note not in client.get("/es/book/waitlist/").content.decode()
     assert note not in client.get("/es/book/?service=consultation").content.decode()
+
+
+def test_a_consent_shown_in_english_on_a_spanish_page_says_why(client, now, superuser):
+    from booking.models import BookingPolicy
+
+    note = "Esta declaración se muestra en inglés mientras nuestro equipo clínico revisa"
+    policy = BookingPolicy.current()
+    assert not policy.translation_published, "the shipped consent's Spanish is a draft"
+    for path in ("/es/book/", "/es/book/waitlist/"):
+        assert note in client.get(path).content.decode(), path
+    assert "This statement is shown in English" not in client.get("/book/").content.decode()
+
+    policy.mark_reviewed(superuser)
+    policy.save()
+    assert note not in client.get("/es/book/waitlist/").content.decode()
