@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -63,8 +64,11 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     AnswerVotes.count(entry, helpful=answer == "yes")
     if wants_json(request):
         return JsonResponse({"counted": True})
-    # Back to the answer, with the thank-you in place of the question (faq.views).
-    return redirect(f"{reverse('faq:index')}?helpful={entry.slug}#{entry.slug}")
+    # Back to the answer, with the thank-you in place of the question (faq.views), in
+    # the search results the reader voted from, if any.
+    back = {"q": normalise_query(request.POST.get("q"))} if request.POST.get("q") else {}
+    back["helpful"] = entry.slug
+    return redirect(f"{reverse('faq:index')}?{urlencode(back)}#{entry.slug}")
 
 
 @csrf_exempt  # nosemgrep: no-csrf-exempt  # the module's docstring: the Origin check instead

@@ -34,6 +34,27 @@ def counts(slug: str = SLUG) -> list[tuple[date, int, int]]:
     )
 
 
+def test_a_vote_from_search_results_returns_to_them(client, now):
+    results = client.get("/faq/", {"q": "ibuprofen"}).content.decode()
+    assert '<input type="hidden" name="q" value="ibuprofen">' in results
+
+    response = client.post(vote_url(), {"helpful": "yes", "q": "ibuprofen"}, **SAME_SITE)
+
+    assert response["Location"] == f"/faq/?q=ibuprofen&helpful={SLUG}#{SLUG}"
+    assert "Thank you for telling us." in client.get(response["Location"]).content.decode()
+
+
+def test_the_page_after_too_many_votes_leads_back_to_the_faq(client, now):
+    from feedback.views import VOTES_PER_ADDRESS
+
+    for _ in range(VOTES_PER_ADDRESS.requests):
+        client.post(vote_url(), {"helpful": "yes"}, **SAME_SITE)
+    refused = client.post(vote_url(), {"helpful": "yes"}, **SAME_SITE)
+
+    assert refused.status_code == 429
+    assert '<a href="/faq/">Back to the FAQ</a>' in refused.content.decode()
+
+
 def test_a_vote_without_javascript_returns_to_the_answer_with_a_thank_you(client, now):
     response = client.post(vote_url(), {"helpful": "no"}, **SAME_SITE)
 
