@@ -164,6 +164,12 @@ def _offer_page(
     now = timezone.now()
     if not problem and offer.status != Offer.Status.CLAIMED and not offer.is_open(now):
         problem = offers.offer_closed(offer, now)
+    # Several times freed at once: when this one is gone, the others are a click away.
+    others = [
+        (other, links.offer_token(other))
+        for other in offers.waiting_for(offer.entry, now)
+        if other.pk != offer.pk
+    ]
     return render(
         request,
         "waitlist/offer.html",
@@ -174,6 +180,7 @@ def _offer_page(
             "token": token,
             "entry_token": links.entry_token(offer.entry),
             "problem": problem,
+            "others": others if offer.status != Offer.Status.CLAIMED else [],
             # The database was cut mid-claim and nothing was booked: try again.
             "hiccup": CLAIM_HICCUP if hiccup else "",
             "policy": Rules.load().policy,

@@ -79,9 +79,13 @@ def offer_links(address: str) -> list[str]:
     ]
 
 
+def path_of(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
 def offer_path(address: str) -> str:
     (url,) = offer_links(address)
-    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+    return path_of(url)
 
 
 @pytest.fixture
@@ -313,9 +317,14 @@ def test_two_times_freed_at_once_reach_both_patients_and_each_can_book_one(full_
 
     (message,) = emails_to("second@example.com")
     first_link, second_link = re.findall(r"http://\S+/book/waitlist/offer/\S+/", message.body)
+    later = path_of(second_link)
     with time_machine.travel(NOW + timedelta(minutes=2), tick=False):
         assert Client().post(offer_path("first@example.com") + "book/").status_code == 302
-        later = "/" + second_link.split("://", 1)[1].split("/", 1)[1]
+        # Second tries the first time a moment too late: its page offers the other.
+        taken = Client().post(path_of(first_link) + "book/").content.decode()
+        assert "someone else booked this time a moment before you" in taken
+        others = taken.split("Other times offered to you", 1)[1].split("</section>", 1)[0]
+        assert full_day[1].when in others and full_day[0].when not in others
         assert Client().post(later + "book/").status_code == 302
 
     booked = Booking.objects.filter(start__in=both).exclude(status=Booking.Status.CANCELLED)
