@@ -295,6 +295,7 @@ def test_many_times_freed_at_once_make_one_email_with_the_soonest_few(full_day):
     assert sent_starts("wanda@example.com") == soonest
     assert message.subject.startswith("Times have freed up from Tuesday, December 8, 2026")
     assert len(re.findall(r"/book/waitlist/offer/\S+/", message.body)) == len(soonest)
+    assert "If none of these times suits you, do nothing" in message.body
     run_jobs(NOW + timedelta(minutes=30))  # nothing more: the rest are on /book/
     assert len(emails_to("wanda@example.com")) == 1
 
