@@ -53,11 +53,16 @@
         if (!response.ok) {
           throw new Error(String(response.status));
         }
+        // Focus follows the vote only if it is still on its button: a reader who has
+        // moved on (to the search box, say) keeps their place.
+        var focusWasHere = form.contains(document.activeElement);
         form.hidden = true;
         status.textContent = status.dataset.thanks;
-        // The focused button is gone: focus the thanks, where the reader was.
-        status.tabIndex = -1;
-        status.focus();
+        if (focusWasHere) {
+          // The focused button is gone: focus the thanks, where the reader was.
+          status.tabIndex = -1;
+          status.focus();
+        }
       })
       .catch(function () {
         delete form.dataset.sending;
