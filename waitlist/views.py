@@ -123,17 +123,20 @@ def signed_page(load: Callable[[str], object]) -> Callable:
 @require_safe
 @signed_page(links.entry_from_token)
 def entry(request: HttpRequest, entry: Entry, token: str) -> HttpResponse:
-    now = timezone.now()
-    open_offers = offers.waiting_for(entry, now) if entry.is_active else []
     return render(
         request,
         "waitlist/entry.html",
-        {
-            "entry": entry,
-            "token": token,
-            "offers": [(offer, links.offer_token(offer)) for offer in open_offers],
-        },
+        {"entry": entry, "token": token, "offers": open_offers(entry, timezone.now())},
     )
+
+
+def open_offers(entry: Entry, now, *, besides: Offer | None = None) -> list[tuple[Offer, str]]:
+    """The entry's offers the patient can still book, each with its link's token."""
+    return [
+        (offer, links.offer_token(offer))
+        for offer in offers.waiting_for(entry, now)
+        if besides is None or offer.pk != besides.pk
+    ]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -165,11 +168,7 @@ def _offer_page(
     if not problem and offer.status != Offer.Status.CLAIMED and not offer.is_open(now):
         problem = offers.offer_closed(offer, now)
     # Several times freed at once: when this one is gone, the others are a click away.
-    others = [
-        (other, links.offer_token(other))
-        for other in offers.waiting_for(offer.entry, now)
-        if other.pk != offer.pk
-    ]
+    others = open_offers(offer.entry, now, besides=offer)
     return render(
         request,
         "waitlist/offer.html",
